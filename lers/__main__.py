@@ -1,0 +1,3 @@
+from lers.cli import main
+
+main()

@@ -1,0 +1,204 @@
+"""Django settings: every value comes from the environment (see README, "Configuration").
+
+With no variable set, lers runs on embedded defaults: SQLite and files under LERS_DATA_DIR.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from lers.env import Env
+
+env = Env()
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+_CHECKOUT = PACKAGE_DIR.parent
+# A source checkout keeps its data next to the code (var/); an installed package in the user's
+# data directory.
+_DEFAULT_DATA_DIR = (
+    _CHECKOUT / "var"
+    if (_CHECKOUT / "pyproject.toml").exists()
+    else Path.home() / ".local" / "share" / "lers"
+)
+
+LERS_MODE = env.choice("LERS_MODE", ["development", "production"], "development")
+PRODUCTION = LERS_MODE == "production"
+DEBUG = env.bool("LERS_DEBUG", default=not PRODUCTION)
+
+DATA_DIR = env.path("LERS_DATA_DIR", _DEFAULT_DATA_DIR)
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _secret_key() -> str:
+    value = env.str("SECRET_KEY")
+    if value is not None:
+        if len(value) < 32:
+            raise ImproperlyConfigured("SECRET_KEY: must be at least 32 characters")
+        return value
+    if PRODUCTION:
+        raise ImproperlyConfigured("SECRET_KEY: required when LERS_MODE=production")
+    # Embedded default: a random key made once per data directory, never a constant in code.
+    key_file = DATA_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+        key_file.chmod(0o600)
+    return key_file.read_text(encoding="utf-8").strip()
+
+
+SECRET_KEY = _secret_key()
+
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
+)
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("ALLOWED_HOSTS: required when LERS_MODE=production")
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", [])
+
+_database_url = env.str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'lers.sqlite3'}")
+try:
+    _database = dj_database_url.parse(_database_url, conn_max_age=60 if PRODUCTION else 0)
+except ValueError as exc:
+    raise ImproperlyConfigured(f"DATABASE_URL: {exc}") from exc
+if _database["ENGINE"] not in (
+    "django.db.backends.sqlite3",
+    "django.db.backends.postgresql",
+):
+    raise ImproperlyConfigured(
+        f"DATABASE_URL: lers supports sqlite and postgres, got {_database['ENGINE']}"
+    )
+if _database["ENGINE"] == "django.db.backends.sqlite3":
+    # The worker and the web server share the file: wait for the lock instead of failing, and
+    # take the write lock at BEGIN so read-then-write transactions cannot deadlock.
+    _database["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    _database["TEST"] = {"NAME": env.str("LERS_TEST_SQLITE", None)}
+else:
+    _database["TEST"] = {"NAME": env.str("LERS_TEST_DATABASE", None)}
+DATABASES = {"default": _database}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The policy profile of this deployment: a shipped name (ju, hx97, binance) or a TOML path.
+LERS_POLICY = env.str("LERS_POLICY", "binance")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "lers.core",
+    "lers.accounts",
+    "lers.audit",
+    "lers.jobs",
+    "lers.agencies",
+    "lers.cases",
+    "lers.portal",
+    "lers.workbench",
+    "lers.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "lers.core.middleware.DomainErrorMiddleware",
+]
+
+ROOT_URLCONF = "lers.urls"
+WSGI_APPLICATION = "lers.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "lers.core.context_processors.policy",
+            ],
+        },
+    },
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("zh-hans", "简体中文"), ("zh-hant", "繁體中文")]
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+MEDIA_ROOT = env.path("LERS_MEDIA_DIR", DATA_DIR / "files")
+
+# Email: SMTP when EMAIL_HOST is set, otherwise one .eml file per message under DATA_DIR/mail.
+EMAIL_HOST = env.str("EMAIL_HOST")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "lers@localhost")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env.int("EMAIL_PORT", 587, minimum=1)
+    EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = DATA_DIR / "mail"
+
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+# Worker: seconds between polls of the job table when it is idle.
+LERS_WORKER_POLL_SECONDS = env.int("LERS_WORKER_POLL_SECONDS", 2, minimum=1)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {
+        "lers": {"handlers": ["console"], "level": env.str("LERS_LOG_LEVEL", "INFO")},
+    },
+}
+
+# Largest accepted upload (documents, attachments), in MB.
+LERS_MAX_UPLOAD_BYTES = env.int("LERS_MAX_UPLOAD_MB", 50, minimum=1) * 2**20
+
+# The exchange's database, read through SQLAlchemy (the demo builds a synthetic one here).
+LERS_EXCHANGE_DATABASE_URL = env.str(
+    "EXCHANGE_DATABASE_URL", f"sqlite:///{DATA_DIR / 'exchange.sqlite3'}"
+)
+# Password of the demo accounts that `lers demo` creates (never used in production mode).
+LERS_DEMO_PASSWORD = env.str("LERS_DEMO_PASSWORD", "lers-demo-pass")
