@@ -1,0 +1,47 @@
+"""The hash chain itself: canonical form of an event and the link between two events.
+
+hash(n) = SHA-256( prev_hash(n) || canonical_json(event n) ), where the canonical JSON holds
+every stored field of the event, its sequence number included, so editing a field, dropping a
+row or swapping two rows breaks a link that ``verify`` reports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Any
+
+GENESIS = "0" * 64
+
+
+def canonical(
+    *,
+    seq: int,
+    occurred_at: dt.datetime,
+    actor_id: int | None,
+    actor_label: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    case_ref: str,
+    payload: dict[str, Any],
+) -> bytes:
+    document = {
+        "seq": seq,
+        "at": occurred_at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+        "actor_id": actor_id,
+        "actor": actor_label,
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "case": case_ref,
+        "payload": payload,
+    }
+    return json.dumps(
+        document, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode("utf-8")
+
+
+def link(prev_hash: str, body: bytes) -> str:
+    return hashlib.sha256(prev_hash.encode("ascii") + body).hexdigest()
