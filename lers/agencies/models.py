@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Agency(models.Model):
+    """A law-enforcement agency or government body that officers act for."""
+
+    class Kind(models.TextChoices):
+        POLICE = "police", "Police"
+        PROSECUTOR = "prosecutor", "Prosecutor"
+        COURT = "court", "Court"
+        REGULATOR = "regulator", "Regulator"
+        TAX = "tax", "Tax authority"
+        OTHER = "other", "Other government body"
+
+    name = models.CharField(max_length=300)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.POLICE)
+    country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2")
+    # The agency directory's own contacts: call-backs use these, never the request's (X-04).
+    email_domains = models.JSONField(default=list, blank=True)
+    switchboard_phone = models.CharField(max_length=32, blank=True, help_text="E.164")
+    address = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "agencies"
+        constraints = [
+            models.UniqueConstraint(fields=["name", "country"], name="agency_name_country"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.country})"
+
+
+class Officer(models.Model):
+    """An officer's standing with lers: which agency they act for and whether they may."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Access requested"
+        ACTIVE = "active", "Active"
+        SUSPENDED = "suspended", "Suspended"
+        REFUSED = "refused", "Access refused"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="officer"
+    )
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="officers")
+    title = models.CharField(max_length=200, blank=True)
+    badge_number = models.CharField(max_length=100, blank=True)
+    office_phone = models.CharField(max_length=32, blank=True, help_text="E.164")
+    mobile_phone = models.CharField(max_length=32, blank=True, help_text="E.164")
+    supervisor_name = models.CharField(max_length=200, blank=True)
+    supervisor_email = models.EmailField(blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    # Agency admins see every case of the agency, not only the ones they are on.
+    is_agency_admin = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.agency.name}"

@@ -1,0 +1,134 @@
+"""Business days and clocks: the one calendar module (X-06).
+
+A business-day clock of N days started at some instant is due at the end of the N-th business
+day after that instant's local date, in the handling entity's jurisdiction (weekends and
+public holidays from the ``holidays`` package skipped). An hour clock runs round the clock.
+A paused clock keeps what it had left: on resume the remainder is counted again from the
+resume instant, in the clock's own unit. Everything enters and leaves as aware UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import zoneinfo
+from dataclasses import dataclass
+from typing import Literal
+
+import holidays
+
+Unit = Literal["business_days", "hours"]
+
+
+@dataclass(frozen=True)
+class BusinessCalendar:
+    country: str
+    subdivision: str | None
+    timezone: str
+
+    @functools.cached_property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    @functools.cached_property
+    def _holidays(self) -> holidays.HolidayBase:
+        return holidays.country_holidays(self.country, subdiv=self.subdivision or None)
+
+    @functools.cached_property
+    def _weekend(self) -> frozenset[int]:
+        # The package knows each country's weekend (Friday-Saturday in some, for instance).
+        weekend: set[int] = getattr(self._holidays, "weekend", {5, 6})
+        return frozenset(weekend)
+
+    def is_business_day(self, day: dt.date) -> bool:
+        return day.weekday() not in self._weekend and day not in self._holidays
+
+    def holiday_name(self, day: dt.date) -> str | None:
+        name: str | None = self._holidays.get(day)
+        return name
+
+    def local_date(self, instant: dt.datetime) -> dt.date:
+        return _aware(instant).astimezone(self.zone).date()
+
+    def end_of_day(self, day: dt.date) -> dt.datetime:
+        """The last microsecond of a local day, in UTC."""
+        local = dt.datetime.combine(day, dt.time.max, tzinfo=self.zone)
+        return local.astimezone(dt.UTC)
+
+    def nth_business_day_after(self, day: dt.date, n: int) -> dt.date:
+        if n < 0:
+            raise ValueError("n must not be negative")
+        current = day
+        counted = 0
+        while counted < n:
+            current += dt.timedelta(days=1)
+            if self.is_business_day(current):
+                counted += 1
+        return current
+
+    def add_business_days(self, start: dt.datetime, n: int) -> dt.datetime:
+        """Due instant of an n-business-day clock started at ``start``."""
+        return self.end_of_day(self.nth_business_day_after(self.local_date(start), n))
+
+    def business_days_between(self, start: dt.datetime, end: dt.datetime) -> int:
+        """Business days after ``start``'s local date, up to and including ``end``'s."""
+        first = self.local_date(start)
+        last = self.local_date(end)
+        count = 0
+        current = first
+        while current < last:
+            current += dt.timedelta(days=1)
+            if self.is_business_day(current):
+                count += 1
+        return count
+
+
+@functools.lru_cache(maxsize=64)
+def calendar_for(country: str, subdivision: str | None, timezone: str) -> BusinessCalendar:
+    return BusinessCalendar(country=country, subdivision=subdivision, timezone=timezone)
+
+
+def due_at(calendar: BusinessCalendar, start: dt.datetime, unit: Unit, length: int) -> dt.datetime:
+    if unit == "hours":
+        return _aware(start) + dt.timedelta(hours=length)
+    return calendar.add_business_days(start, length)
+
+
+def resumed_due_at(
+    calendar: BusinessCalendar,
+    unit: Unit,
+    due: dt.datetime,
+    paused_at: dt.datetime,
+    resumed_at: dt.datetime,
+) -> dt.datetime:
+    """The new due instant of a clock paused at ``paused_at`` and resumed at ``resumed_at``."""
+    if unit == "hours":
+        remaining = max(_aware(due) - _aware(paused_at), dt.timedelta(0))
+        return _aware(resumed_at) + remaining
+    if calendar.local_date(resumed_at) <= calendar.local_date(paused_at):
+        return _aware(due)
+    remaining_days = calendar.business_days_between(paused_at, due)
+    return calendar.add_business_days(resumed_at, remaining_days)
+
+
+def is_due_soon(
+    calendar: BusinessCalendar,
+    unit: Unit,
+    due: dt.datetime,
+    now: dt.datetime,
+    *,
+    soon_business_days: int,
+    soon_hours: int,
+) -> bool:
+    """Not yet overdue, but within the profile's warning distance of its due instant."""
+    if _aware(now) > _aware(due):
+        return False
+    if unit == "hours":
+        return _aware(due) - _aware(now) <= dt.timedelta(hours=soon_hours)
+    return calendar.business_days_between(now, due) <= soon_business_days
+
+
+def _aware(instant: dt.datetime) -> dt.datetime:
+    if instant.tzinfo is None:
+        raise ValueError("naive datetime: lers computes deadlines in aware UTC only")
+    return instant.astimezone(dt.UTC)

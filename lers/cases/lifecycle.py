@@ -1,0 +1,165 @@
+"""The case lifecycle of DESIGN.md as one explicit transition table.
+
+Each transition names the states it leaves, the state it enters, the roles that may make it,
+and its guards (checked by ``lers.cases.services``). Anything not in the table is illegal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from lers.accounts.models import Role
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    TRIAGE = "triage", _("In triage")
+    AWAITING_INFORMATION = "awaiting_information", _("Awaiting your information")
+    VERIFICATION = "verification", _("Verifying the requester")
+    LEGAL_REVIEW = "legal_review", _("In legal review")
+    APPROVED = "approved", _("Approved")
+    IN_PROGRESS = "in_progress", _("In progress")
+    RESPONDED = "responded", _("Responded")
+    CLOSED = "closed", _("Closed")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+TERMINAL = frozenset({State.CLOSED, State.DECLINED, State.WITHDRAWN})
+OPEN = frozenset(State) - TERMINAL
+# The review clock runs while the exchange holds the case before its decision.
+UNDER_REVIEW = frozenset({State.SUBMITTED, State.TRIAGE, State.VERIFICATION, State.LEGAL_REVIEW})
+
+# What the officer reads next to the state, in plain language.
+EXPLANATIONS: dict[State, str] = {
+    State.DRAFT: _("Not sent yet. Complete the checklist and submit when ready."),
+    State.SUBMITTED: _("Received. The compliance team will triage it."),
+    State.TRIAGE: _("The compliance team is checking completeness and urgency."),
+    State.AWAITING_INFORMATION: _(
+        "The compliance team asked you a question. The review clock is paused until you answer."
+    ),
+    State.VERIFICATION: _("The compliance team is verifying the requesting officers."),
+    State.LEGAL_REVIEW: _("The legal basis and scope are under review."),
+    State.APPROVED: _("Approved, fully or in part. The exchange will act on the approved scope."),
+    State.IN_PROGRESS: _("The exchange is carrying out the approved actions."),
+    State.RESPONDED: _("The exchange has responded. Check the case page for the response."),
+    State.CLOSED: _("Closed."),
+    State.DECLINED: _("Declined. The reasons are on the case page."),
+    State.WITHDRAWN: _("Withdrawn by your agency."),
+}
+
+
+class Guard(models.TextChoices):
+    """Preconditions a transition checks beyond the state and the role."""
+
+    OFFICER_ON_CASE = "officer_on_case", "the officer is on the case"
+    CHECKLIST = "checklist", "the policy's checklist is met, or the profile accepts it incomplete"
+    REASON = "reason", "a reason (message to the agency) is given"
+    DECLINE_REASONS = "decline_reasons", "one or more of the policy's decline reasons are given"
+    ENTITY = "entity", "the case is routed to one of the exchange's entities"
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    sources: frozenset[State]
+    target: State
+    roles: frozenset[Role]
+    guards: tuple[Guard, ...] = ()
+
+    def allows_role(self, roles: frozenset[Role]) -> bool:
+        return bool(self.roles & roles)
+
+
+_ANALYST = frozenset({Role.INTAKE_ANALYST})
+_REVIEW = frozenset({Role.INTAKE_ANALYST, Role.LEGAL_REVIEWER})
+
+TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in (
+        Transition(
+            "submit",
+            frozenset({State.DRAFT}),
+            State.SUBMITTED,
+            frozenset({Role.OFFICER}),
+            (Guard.OFFICER_ON_CASE, Guard.CHECKLIST),
+        ),
+        Transition("start_triage", frozenset({State.SUBMITTED}), State.TRIAGE, _ANALYST),
+        Transition(
+            "request_information",
+            frozenset({State.TRIAGE, State.VERIFICATION, State.LEGAL_REVIEW}),
+            State.AWAITING_INFORMATION,
+            _REVIEW,
+            (Guard.REASON,),
+        ),
+        Transition(
+            "answer",
+            frozenset({State.AWAITING_INFORMATION}),
+            State.SUBMITTED,
+            frozenset({Role.OFFICER}),
+            (Guard.OFFICER_ON_CASE, Guard.REASON),
+        ),
+        Transition(
+            "send_to_verification",
+            frozenset({State.TRIAGE}),
+            State.VERIFICATION,
+            _ANALYST,
+            (Guard.ENTITY,),
+        ),
+        Transition(
+            "verify",
+            frozenset({State.VERIFICATION}),
+            State.LEGAL_REVIEW,
+            _ANALYST,
+            (Guard.REASON,),
+        ),
+        Transition(
+            "approve",
+            frozenset({State.LEGAL_REVIEW}),
+            State.APPROVED,
+            frozenset({Role.LEGAL_REVIEWER}),
+            (Guard.REASON,),
+        ),
+        Transition(
+            "decline",
+            frozenset({State.TRIAGE, State.VERIFICATION, State.LEGAL_REVIEW}),
+            State.DECLINED,
+            _REVIEW,
+            (Guard.DECLINE_REASONS, Guard.REASON),
+        ),
+        Transition(
+            "start_work",
+            frozenset({State.APPROVED}),
+            State.IN_PROGRESS,
+            frozenset({Role.OPERATOR}),
+        ),
+        Transition(
+            "respond",
+            frozenset({State.IN_PROGRESS}),
+            State.RESPONDED,
+            frozenset({Role.OPERATOR}),
+            (Guard.REASON,),
+        ),
+        Transition(
+            "close",
+            frozenset({State.RESPONDED}),
+            State.CLOSED,
+            frozenset({Role.INTAKE_ANALYST, Role.LEGAL_REVIEWER, Role.OPERATOR}),
+        ),
+        Transition(
+            "withdraw",
+            OPEN,
+            State.WITHDRAWN,
+            frozenset({Role.OFFICER}),
+            (Guard.OFFICER_ON_CASE,),
+        ),
+    )
+}
+
+
+def transitions_from(state: State) -> list[Transition]:
+    return [t for t in TRANSITIONS.values() if state in t.sources]

@@ -1,0 +1,216 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from lers.agencies.models import Agency, Officer
+from lers.cases.lifecycle import State
+
+
+class Entity(models.Model):
+    """A legal entity of the exchange; a case goes to the one holding the data (JU-01)."""
+
+    code = models.SlugField(max_length=50, unique=True)
+    name = models.CharField(max_length=200)
+    jurisdiction = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2, for holidays")
+    subdivision = models.CharField(max_length=10, blank=True)
+    timezone = models.CharField(max_length=64)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name_plural = "entities"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Service(models.Model):
+    """A brand or service of an entity that a request can name (BN-06)."""
+
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="services")
+    code = models.SlugField(max_length=50)
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["entity", "code"], name="service_entity_code"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Case(models.Model):
+    """A request from an agency, from draft to closed."""
+
+    class Urgency(models.TextChoices):
+        STANDARD = "standard", "Standard"
+        URGENT = "urgent", "Urgent"
+        EMERGENCY = "emergency", "Emergency"
+
+    class Channel(models.TextChoices):
+        PORTAL = "portal", "Portal"
+        EMAIL = "email", "Email intake"
+        API = "api", "API"
+
+    reference = models.CharField(max_length=40, unique=True)
+    policy_profile = models.CharField(max_length=50)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="cases")
+    entity = models.ForeignKey(
+        Entity, on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+    )
+    created_by = models.ForeignKey(
+        Officer, on_delete=models.PROTECT, null=True, blank=True, related_name="created_cases"
+    )
+    # The officers on the case (X-03): they see it, get its alerts and downloads.
+    officers = models.ManyToManyField(Officer, related_name="cases", blank=True)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.PORTAL)
+    state = models.CharField(max_length=30, choices=State.choices, default=State.DRAFT)
+    urgency = models.CharField(max_length=10, choices=Urgency.choices, default=Urgency.STANDARD)
+    urgency_circumstances = models.TextField(blank=True)
+    request_types = models.JSONField(default=list)
+    agency_case_number = models.CharField(max_length=100, blank=True)
+    title = models.CharField(max_length=300, blank=True)
+    legal_basis = models.TextField(blank=True)
+    legal_clauses = models.TextField(blank=True)
+    summary = models.TextField(blank=True)
+    findings = models.TextField(blank=True)
+    amount_tokens = models.TextField(blank=True)
+    amount_usd = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True)
+    timeframe_start = models.DateTimeField(null=True, blank=True)
+    timeframe_end = models.DateTimeField(null=True, blank=True)
+    data_categories = models.JSONField(default=list, blank=True)
+    duration_days = models.PositiveIntegerField(null=True, blank=True)
+    non_disclosure_until = models.DateField(null=True, blank=True)
+    consent_to_disclose = models.BooleanField(default=False)
+    consent_to_share_contact = models.BooleanField(default=False)
+    cross_border = models.BooleanField(default=False)
+    language = models.CharField(max_length=10, default="en")
+    callback_slots = models.TextField(blank=True)
+    services = models.ManyToManyField(Service, related_name="cases", blank=True)
+    # Submitted although the policy's checklist was not met (where the profile allows it).
+    incomplete = models.BooleanField(default=False)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+    )
+    decline_reasons = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # staff queues: open cases by state, most urgent first
+            models.Index(fields=["state", "urgency"], name="case_queue"),
+            # officer list: an agency's cases, newest first
+            models.Index(fields=["agency", "-created_at"], name="case_agency_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class Target(models.Model):
+    """An identifier the request names: a UID, an email, a phone, an address, a TXID..."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="targets")
+    kind = models.CharField(max_length=40)
+    value = models.CharField(max_length=500)
+    normalised = models.CharField(max_length=500, blank=True)
+    chain = models.CharField(max_length=40, blank=True)
+    memo = models.CharField(max_length=200, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.value}"
+
+
+def _document_path(instance: Document, filename: str) -> str:
+    return f"cases/{instance.case.reference}/{instance.sha256}"
+
+
+class Document(models.Model):
+    """A file attached to a case: a court order, an officer's ID, a fund-flow sheet..."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
+    doc_type = models.CharField(max_length=50)
+    file = models.FileField(upload_to=_document_path, max_length=300)
+    original_name = models.CharField(max_length=300)
+    content_type = models.CharField(max_length=200, blank=True)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.doc_type}: {self.original_name}"
+
+
+class Message(models.Model):
+    """A note in the thread between the agency and the exchange, or internal to staff."""
+
+    class Visibility(models.TextChoices):
+        SHARED = "shared", "Shared with the agency"
+        INTERNAL = "internal", "Staff only"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    visibility = models.CharField(max_length=10, choices=Visibility.choices)
+    body = models.TextField()
+    is_question = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case} message {self.pk}"
+
+
+class Deadline(models.Model):
+    """One clock on a case (X-06): business days or hours, pausable, due soon, overdue."""
+
+    class Kind(models.TextChoices):
+        REVIEW = "review", "Review and decision"
+        AGENCY_ANSWER = "agency_answer", "Agency's answer to our questions"
+
+    class Unit(models.TextChoices):
+        BUSINESS_DAYS = "business_days", "Business days"
+        HOURS = "hours", "Hours"
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "On time"
+        DUE_SOON = "due_soon", "Due soon"
+        OVERDUE = "overdue", "Overdue"
+        PAUSED = "paused", "Paused"
+        MET = "met", "Met"
+        STOPPED = "stopped", "Stopped"
+
+    LIVE = (Status.RUNNING, Status.DUE_SOON, Status.OVERDUE)
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadlines")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    unit = models.CharField(max_length=20, choices=Unit.choices)
+    length = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    paused_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # the sweep: live clocks by due time
+            models.Index(fields=["status", "due_at"], name="deadline_sweep"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.kind} due {self.due_at:%Y-%m-%d %H:%M}Z"

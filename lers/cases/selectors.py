@@ -1,0 +1,75 @@
+"""Reading cases: the one place that scopes every case to who is asking (DESIGN.md, "Trust")."""
+
+from __future__ import annotations
+
+from django.db.models import Case as SqlCase
+from django.db.models import IntegerField, QuerySet, Value, When
+
+from lers.accounts.models import Role, User
+from lers.accounts.roles import roles_of
+from lers.audit.models import AuditEvent
+from lers.cases.lifecycle import OPEN, State, Transition, transitions_from
+from lers.cases.models import Case, Deadline
+from lers.core.errors import NotFound
+
+
+def cases_for_officer(user: User) -> QuerySet[Case]:
+    """The agency's cases this officer is on; an agency admin sees all of the agency's."""
+    officer = getattr(user, "officer", None)
+    if officer is None:
+        return Case.objects.none()
+    cases = Case.objects.filter(agency_id=officer.agency_id)
+    if not officer.is_agency_admin:
+        cases = cases.filter(officers=officer)
+    return cases.select_related("agency", "entity").order_by("-created_at")
+
+
+def case_get_for_officer(user: User, reference: str) -> Case:
+    case = cases_for_officer(user).filter(reference=reference).first()
+    if case is None:
+        raise NotFound("no such case")
+    return case
+
+
+def cases_for_staff(user: User) -> QuerySet[Case]:
+    """Every case for staff roles; nothing for anyone else (drafts stay with the agency)."""
+    if not roles_of(user) - {Role.OFFICER}:
+        return Case.objects.none()
+    return Case.objects.exclude(state=State.DRAFT).select_related("agency", "entity", "assignee")
+
+
+def case_get_for_staff(user: User, reference: str) -> Case:
+    case = cases_for_staff(user).filter(reference=reference).first()
+    if case is None:
+        raise NotFound("no such case")
+    return case
+
+
+def staff_queue(user: User) -> QuerySet[Case]:
+    """Open cases, emergency and urgent first, then oldest submission first."""
+    rank = SqlCase(
+        When(urgency=Case.Urgency.EMERGENCY, then=Value(0)),
+        When(urgency=Case.Urgency.URGENT, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return (
+        cases_for_staff(user)
+        .filter(state__in=[s.value for s in OPEN])
+        .annotate(urgency_rank=rank)
+        .order_by("urgency_rank", "submitted_at", "pk")
+    )
+
+
+def case_timeline(case: Case) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(case_ref=case.reference).order_by("seq")
+
+
+def case_moves(case: Case, user: User) -> list[Transition]:
+    """The transitions this user may attempt from the case's current state."""
+    roles = roles_of(user)
+    return [t for t in transitions_from(State(case.state)) if t.allows_role(roles)]
+
+
+def case_live_deadlines(case: Case) -> QuerySet[Deadline]:
+    return case.deadlines.exclude(status__in=[Deadline.Status.MET, Deadline.Status.STOPPED])

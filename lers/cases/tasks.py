@@ -1,0 +1,17 @@
+"""Jobs of the cases app: the periodic deadline sweep (X-06)."""
+
+from typing import Any
+
+from lers.cases.deadlines import deadlines_sweep
+from lers.jobs.periodic import register_periodic
+from lers.jobs.registry import job
+
+SWEEP_EVERY_SECONDS = 300
+
+
+@job("deadlines.sweep", max_attempts=3)
+def sweep_deadlines(payload: dict[str, Any]) -> None:
+    deadlines_sweep()
+
+
+register_periodic("deadlines.sweep", SWEEP_EVERY_SECONDS)

@@ -1,0 +1,1 @@
+"""Cross-cutting pieces: domain errors, the active policy, mail, the HTTP mapping of errors."""

@@ -1,0 +1,69 @@
+"""What the officer's and the staff's case pages share: the context and the transition form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from lers.cases.lifecycle import EXPLANATIONS, Guard, State, Transition
+from lers.cases.models import Case
+from lers.cases.selectors import case_moves
+from lers.cases.services import case_checklist, case_transition_service
+from lers.core.errors import DomainError
+from lers.core.policy import active_policy
+
+# Which keyword of each transition's service carries the free text of the form.
+TEXT_ARGUMENT = {
+    "request_information": "question",
+    "answer": "answer",
+    "verify": "note",
+    "approve": "note",
+    "decline": "message",
+    "respond": "note",
+    "withdraw": "reason",
+}
+
+
+def case_context(case: Case, user: Any, *, staff: bool) -> dict[str, Any]:
+    policy = active_policy()
+    messages = case.messages.select_related("author")
+    if not staff:
+        messages = messages.filter(visibility="shared")
+    moves = [
+        {
+            "name": t.name,
+            "label": t.name.replace("_", " ").capitalize(),
+            "needs_text": Guard.REASON in t.guards or t.name == "withdraw",
+        }
+        for t in case_moves(case, user)
+    ]
+    return {
+        "case": case,
+        "explanation": EXPLANATIONS[State(case.state)],
+        "deadlines": case.deadlines.order_by("started_at"),
+        "checklist": case_checklist(case) if case.state == State.DRAFT or staff else [],
+        "messages_list": messages,
+        "moves": moves,
+        "decline_reasons": list(policy.decline_reasons.items()),
+        "decline_labels": [
+            policy.decline_reasons[c].label
+            for c in case.decline_reasons
+            if c in policy.decline_reasons
+        ],
+    }
+
+
+def apply_transition(request: HttpRequest, case: Case, name: str) -> Case:
+    """Parses the transition form and calls its service; domain errors reach the middleware."""
+    from lers.cases.lifecycle import TRANSITIONS
+
+    transition: Transition | None = TRANSITIONS.get(name)
+    if transition is None:
+        raise DomainError(f"no such step: {name}")
+    kwargs: dict[str, Any] = {}
+    if name in TEXT_ARGUMENT:
+        kwargs[TEXT_ARGUMENT[name]] = request.POST.get("text", "")
+    if name == "decline":
+        kwargs["reasons"] = request.POST.getlist("reasons")
+    return case_transition_service(name)(case=case, by=request.user, **kwargs)

@@ -1,0 +1,41 @@
+"""Domain errors: raised by services, mapped to HTTP statuses only at the edges."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A rule of the domain refused the operation."""
+
+    http_status = 409
+    code = "conflict"
+
+    def __init__(self, message: str, **details: object) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+
+class IllegalTransition(DomainError):
+    """The object is not in a state from which this move is allowed."""
+
+    code = "illegal_transition"
+
+
+class GuardFailed(DomainError):
+    """The move is allowed from this state, but a precondition is not met."""
+
+    code = "guard_failed"
+
+
+class NotPermitted(DomainError):
+    """The actor's role does not allow this operation."""
+
+    http_status = 403
+    code = "not_permitted"
+
+
+class NotFound(DomainError):
+    """No such object within what the actor may see (another agency's case is one of these)."""
+
+    http_status = 404
+    code = "not_found"

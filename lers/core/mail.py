@@ -1,0 +1,43 @@
+"""Email, sent from the durable job queue after the change that caused it commits.
+
+An email is a subject, a text body and an HTML body, rendered from
+``templates/emails/<name>.subject.txt|.txt|.html`` when it is enqueued (inside the
+transaction, no network) and sent by the ``mail.send`` job.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+from lers.jobs.services import job_enqueue
+
+
+def mail_enqueue(*, to: list[str], template: str, context: dict[str, Any]) -> None:
+    recipients = sorted({address for address in to if address})
+    if not recipients:
+        return
+    subject = render_to_string(f"emails/{template}.subject.txt", context).strip()
+    job_enqueue(
+        name="mail.send",
+        payload={
+            "to": recipients,
+            "subject": " ".join(subject.split()),
+            "text": render_to_string(f"emails/{template}.txt", context),
+            "html": render_to_string(f"emails/{template}.html", context),
+        },
+    )
+
+
+def mail_send(payload: dict[str, Any]) -> None:
+    message = EmailMultiAlternatives(
+        subject=payload["subject"],
+        body=payload["text"],
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=payload["to"],
+    )
+    message.attach_alternative(payload["html"], "text/html")
+    message.send()

@@ -1,0 +1,29 @@
+"""Maps a domain error escaping a view to its HTTP status (409 for an illegal transition)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+
+from lers.core.errors import DomainError
+
+
+class DomainErrorMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, DomainError):
+            return None
+        if "application/json" in request.headers.get("Accept", ""):
+            return JsonResponse(
+                {"error": exception.code, "message": exception.message},
+                status=exception.http_status,
+            )
+        html = render_to_string("core/domain_error.html", {"error": exception}, request=request)
+        return HttpResponse(html, status=exception.http_status)

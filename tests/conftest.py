@@ -1,0 +1,245 @@
+"""Shared personas and factories (CONVENTIONS.md, "Tests").
+
+An officer of agency A (and a colleague, and an agency admin), an officer of agency B, one
+user per staff role, and an outsider with no role at all.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from lers.accounts.models import Role, User
+from lers.accounts.services import role_grant
+from lers.agencies.models import Agency, Officer
+from lers.cases import services as cases
+from lers.cases.lifecycle import State
+from lers.cases.models import Case, Entity
+from lers.core.policy import active_policy
+from lers.demo.services import complete_request
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "req(*ids): requirement IDs a test proves")
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def entities(db):
+    """The active profile's entities, as the demo creates them."""
+    created = []
+    for spec in active_policy().entities:
+        entity, _ = Entity.objects.get_or_create(
+            code=spec.code,
+            defaults={
+                "name": spec.name,
+                "jurisdiction": spec.jurisdiction,
+                "timezone": spec.timezone,
+            },
+        )
+        created.append(entity)
+    return created
+
+
+def make_user(username: str, *roles: Role) -> User:
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, email=f"{username}@exchange.example"
+    )
+    for role in roles:
+        role_grant(user=user, role=role, by=None)
+    return user
+
+
+def make_officer(username: str, agency: Agency, *, admin: bool = False) -> User:
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, email=f"{username}@{agency.email_domains[0]}"
+    )
+    Officer.objects.create(
+        user=user,
+        agency=agency,
+        office_phone="+442079460000",
+        status=Officer.Status.ACTIVE,
+        is_agency_admin=admin,
+    )
+    return user
+
+
+@pytest.fixture
+def agency_a(db):
+    return Agency.objects.create(
+        name="Agency A Police", country="GB", email_domains=["a.police.uk"]
+    )
+
+
+@pytest.fixture
+def agency_b(db):
+    return Agency.objects.create(
+        name="Agency B Police", country="HK", email_domains=["b.police.gov.hk"]
+    )
+
+
+@pytest.fixture
+def officer_a(agency_a):
+    return make_officer("officer_a", agency_a)
+
+
+@pytest.fixture
+def colleague_a(agency_a):
+    """Same agency as officer_a, not on officer_a's cases."""
+    return make_officer("colleague_a", agency_a)
+
+
+@pytest.fixture
+def agency_admin_a(agency_a):
+    return make_officer("admin_a", agency_a, admin=True)
+
+
+@pytest.fixture
+def officer_b(agency_b):
+    return make_officer("officer_b", agency_b)
+
+
+@pytest.fixture
+def analyst(db):
+    return make_user("analyst", Role.INTAKE_ANALYST)
+
+
+@pytest.fixture
+def reviewer(db):
+    return make_user("reviewer", Role.LEGAL_REVIEWER)
+
+
+@pytest.fixture
+def approver(db):
+    return make_user("approver", Role.APPROVER)
+
+
+@pytest.fixture
+def operator(db):
+    return make_user("operator", Role.OPERATOR)
+
+
+@pytest.fixture
+def auditor(db):
+    return make_user("auditor", Role.AUDITOR)
+
+
+@pytest.fixture
+def admin_user(db):
+    return make_user("admin", Role.ADMIN)
+
+
+@pytest.fixture
+def outsider(db):
+    return make_user("outsider")
+
+
+@pytest.fixture
+def staff(analyst, reviewer, approver, operator, auditor, admin_user):
+    return {
+        Role.INTAKE_ANALYST: analyst,
+        Role.LEGAL_REVIEWER: reviewer,
+        Role.APPROVER: approver,
+        Role.OPERATOR: operator,
+        Role.AUDITOR: auditor,
+        Role.ADMIN: admin_user,
+    }
+
+
+# The shortest path of services from a fresh draft to each state.
+PATHS: dict[State, list[str]] = {
+    State.DRAFT: [],
+    State.SUBMITTED: ["submit"],
+    State.TRIAGE: ["submit", "start_triage"],
+    State.AWAITING_INFORMATION: ["submit", "start_triage", "request_information"],
+    State.VERIFICATION: ["submit", "start_triage", "send_to_verification"],
+    State.LEGAL_REVIEW: ["submit", "start_triage", "send_to_verification", "verify"],
+    State.APPROVED: ["submit", "start_triage", "send_to_verification", "verify", "approve"],
+    State.IN_PROGRESS: [
+        "submit",
+        "start_triage",
+        "send_to_verification",
+        "verify",
+        "approve",
+        "start_work",
+    ],
+    State.RESPONDED: [
+        "submit",
+        "start_triage",
+        "send_to_verification",
+        "verify",
+        "approve",
+        "start_work",
+        "respond",
+    ],
+    State.CLOSED: [
+        "submit",
+        "start_triage",
+        "send_to_verification",
+        "verify",
+        "approve",
+        "start_work",
+        "respond",
+        "close",
+    ],
+    State.DECLINED: ["submit", "start_triage", "decline"],
+    State.WITHDRAWN: ["withdraw"],
+}
+
+
+def transition_kwargs(name: str) -> dict:
+    """Arguments that satisfy each transition's guards."""
+    first_reason = next(iter(active_policy().decline_reasons))
+    return {
+        "request_information": {"question": "Which account holds the funds?"},
+        "answer": {"answer": "The account of the first address."},
+        "verify": {"note": "Call-back to the agency switchboard confirmed the officer."},
+        "approve": {"note": "Approved for KYC data only."},
+        "decline": {"reasons": [first_reason], "message": "Civil matter."},
+        "respond": {"note": "Production delivered."},
+        "withdraw": {"reason": "No longer needed."},
+    }.get(name, {})
+
+
+@pytest.fixture
+def make_case(entities, officer_a, analyst, reviewer, operator):
+    """A complete case of officer_a's agency, driven through the real services to ``state``."""
+    by_role = {
+        "submit": officer_a,
+        "answer": officer_a,
+        "withdraw": officer_a,
+        "start_triage": analyst,
+        "request_information": analyst,
+        "send_to_verification": analyst,
+        "verify": analyst,
+        "decline": analyst,
+        "approve": reviewer,
+        "start_work": operator,
+        "respond": operator,
+        "close": operator,
+    }
+
+    def build(state: State = State.DRAFT, *, urgency: str = "standard", officer=None) -> Case:
+        owner = officer or officer_a
+        case = cases.case_create(
+            officer_user=owner, request_types=["information"], urgency=urgency, title="Test"
+        )
+        complete_request(case, owner.officer)
+        if case.entity is None:
+            case.entity = entities[0]
+            case.save(update_fields=["entity"])
+        for name in PATHS[state]:
+            actor = owner if by_role[name] is officer_a else by_role[name]
+            case = cases.case_transition_service(name)(
+                case=case, by=actor, **transition_kwargs(name)
+            )
+        case.refresh_from_db()
+        assert case.state == state
+        return case
+
+    return build
