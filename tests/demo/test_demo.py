@@ -1,0 +1,53 @@
+"""``lers demo`` prepares a newcomer's world, for every shipped profile, idempotently."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from lers.accounts.models import User
+from lers.agencies.models import Agency, Officer
+from lers.audit.verify import verify_chain
+from lers.cases.models import Case, Entity
+from lers.core.policy import active_policy
+from lers.demo.services import demo_seed
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _exchange_in_tmp(settings, tmp_path):
+    settings.LERS_EXCHANGE_DATABASE_URL = f"sqlite:///{tmp_path / 'exchange.sqlite3'}"
+
+
+@pytest.mark.parametrize("profile", ["ju", "hx97", "binance"])
+def test_demo_runs_on_every_profile_and_twice_changes_nothing(settings, profile):
+    settings.LERS_POLICY = profile
+    first = demo_seed(password="demo-password-123", exchange_users=50)
+    counts = (User.objects.count(), Agency.objects.count(), Case.objects.count())
+    second = demo_seed(password="demo-password-123", exchange_users=50)
+    assert (User.objects.count(), Agency.objects.count(), Case.objects.count()) == counts
+    assert first.cases_created == 7 and second.cases_created == 0
+    assert second.cases_existing == 7
+    assert Entity.objects.count() == len(active_policy().entities)
+    states = set(Case.objects.values_list("state", flat=True))
+    assert {"draft", "submitted", "triage", "awaiting_information", "legal_review"} <= states
+    assert {"approved", "declined"} <= states
+    assert first.exchange.users == 50 and first.exchange.created
+    assert not second.exchange.created
+    assert verify_chain().ok
+
+
+def test_demo_has_two_agencies_with_officers(settings):
+    demo_seed(password="demo-password-123", exchange_users=10)
+    agencies = Agency.objects.all()
+    assert agencies.count() == 2
+    for agency in agencies:
+        assert Officer.objects.filter(agency=agency, status="active").count() == 2
+
+
+def test_demo_command_prints_the_logins(capsys):
+    call_command("demo", "--exchange-users", "10")
+    out = capsys.readouterr().out
+    assert "analyst" in out and "met.smith" in out and "hkpf.chan" in out
+    assert "password" in out
