@@ -33,7 +33,9 @@ class RoleGrant(models.Model):
     """One staff role held by a user; a user may hold several (an analyst who also reviews)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants")
-    role = models.CharField(max_length=32, choices=[(r.value, r.label) for r in STAFF_ROLES])
+    role = models.CharField(
+        max_length=32, choices=[(r.value, r.label) for r in Role if r in STAFF_ROLES]
+    )
     granted_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

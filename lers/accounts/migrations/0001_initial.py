@@ -130,11 +130,11 @@ class Migration(migrations.Migration):
                     "role",
                     models.CharField(
                         choices=[
-                            ("auditor", "Auditor"),
-                            ("approver", "Approver"),
                             ("intake_analyst", "Intake analyst"),
-                            ("operator", "Operator"),
                             ("legal_reviewer", "Legal reviewer"),
+                            ("approver", "Approver"),
+                            ("operator", "Operator"),
+                            ("auditor", "Auditor"),
                             ("admin", "Administrator"),
                         ],
                         max_length=32,
