@@ -161,6 +161,43 @@ STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = env.path("LERS_MEDIA_DIR", DATA_DIR / "files")
 
+# Documents and productions: files under MEDIA_ROOT, or S3-compatible object storage. Files are
+# never served by URL: downloads go through lers, which checks and records them.
+LERS_STORAGE = env.choice("LERS_STORAGE", ["filesystem", "s3"], "filesystem")
+if LERS_STORAGE == "s3":
+    _bucket = env.str("LERS_S3_BUCKET")
+    if not _bucket:
+        raise ImproperlyConfigured("LERS_S3_BUCKET: required when LERS_STORAGE=s3")
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _bucket,
+            "endpoint_url": env.str("LERS_S3_ENDPOINT_URL"),
+            "region_name": env.str("LERS_S3_REGION"),
+            "access_key": env.str("LERS_S3_ACCESS_KEY_ID"),
+            "secret_key": env.str("LERS_S3_SECRET_ACCESS_KEY"),
+            "location": env.str("LERS_S3_PREFIX", ""),
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+            # Encrypted at rest by the object store (SSE-S3) unless a KMS key is named.
+            "object_parameters": (
+                {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": env.str("LERS_S3_KMS_KEY_ID")}
+                if env.str("LERS_S3_KMS_KEY_ID")
+                else {"ServerSideEncryption": "AES256"}
+            ),
+        },
+    }
+else:
+    _default_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"file_permissions_mode": 0o600},
+    }
+STORAGES = {
+    "default": _default_storage,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
 # Email: SMTP when EMAIL_HOST is set, otherwise one .eml file per message under DATA_DIR/mail.
 EMAIL_HOST = env.str("EMAIL_HOST")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "lers@localhost")
