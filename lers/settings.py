@@ -217,6 +217,10 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# Key of the audit chain's HMAC links, kept outside the database (see lers/audit/chain.py).
+# Set it before the first event is written and never change it: verify needs the same key.
+LERS_AUDIT_KEY = env.str("LERS_AUDIT_KEY")
+
 # Worker: seconds between polls of the job table when it is idle.
 LERS_WORKER_POLL_SECONDS = env.int("LERS_WORKER_POLL_SECONDS", 2, minimum=1)
 

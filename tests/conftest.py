@@ -63,6 +63,7 @@ def make_officer(username: str, agency: Agency, *, admin: bool = False) -> User:
         user=user,
         agency=agency,
         office_phone="+442079460000",
+        mobile_phone="+447700900000",
         status=Officer.Status.ACTIVE,
         is_agency_admin=admin,
     )

@@ -5,14 +5,24 @@ from __future__ import annotations
 from django.db import transaction
 
 from lers.accounts.models import STAFF_ROLES, Role, RoleGrant, User
-from lers.accounts.roles import forget_roles
+from lers.accounts.roles import forget_roles, roles_of
 from lers.audit.services import audit_record
-from lers.core.errors import DomainError
+from lers.core.errors import DomainError, NotPermitted
+
+
+def _require_admin(by: User | None) -> None:
+    """``by=None`` is lers itself (set-up commands); a person needs the administrator role."""
+    if by is not None and Role.ADMIN not in roles_of(by):
+        raise NotPermitted("only an administrator changes roles")
 
 
 def role_grant(*, user: User, role: Role, by: User | None) -> RoleGrant:
+    _require_admin(by)
     if role not in STAFF_ROLES:
         raise DomainError(f"{role.label} is not a staff role; officers join through an agency")
+    if hasattr(user, "officer"):
+        # Staff roles see every agency's cases: an officer account never holds one.
+        raise DomainError("an officer's account cannot hold a staff role")
     with transaction.atomic():
         grant, created = RoleGrant.objects.get_or_create(user=user, role=role.value)
         if created:
@@ -22,6 +32,7 @@ def role_grant(*, user: User, role: Role, by: User | None) -> RoleGrant:
 
 
 def role_revoke(*, user: User, role: Role, by: User | None) -> None:
+    _require_admin(by)
     with transaction.atomic():
         deleted, _ = RoleGrant.objects.filter(user=user, role=role.value).delete()
         if deleted:

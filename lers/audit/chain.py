@@ -3,12 +3,17 @@
 hash(n) = SHA-256( prev_hash(n) || canonical_json(event n) ), where the canonical JSON holds
 every stored field of the event, its sequence number included, so editing a field, dropping a
 row or swapping two rows breaks a link that ``verify`` reports.
+
+With a chain key (``LERS_AUDIT_KEY``, kept outside the database) the link is an HMAC-SHA256
+instead: someone who can write to the database but does not hold the key cannot recompute a
+consistent chain after editing it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 from typing import Any
 
@@ -43,5 +48,15 @@ def canonical(
     ).encode("utf-8")
 
 
-def link(prev_hash: str, body: bytes) -> str:
-    return hashlib.sha256(prev_hash.encode("ascii") + body).hexdigest()
+def link(prev_hash: str, body: bytes, key: bytes | None = None) -> str:
+    message = prev_hash.encode("ascii") + body
+    if key:
+        return hmac.new(key, message, hashlib.sha256).hexdigest()
+    return hashlib.sha256(message).hexdigest()
+
+
+def chain_key() -> bytes | None:
+    from django.conf import settings
+
+    value: str | None = settings.LERS_AUDIT_KEY
+    return value.encode("utf-8") if value else None

@@ -8,7 +8,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
-from lers.audit.chain import GENESIS, canonical, link
+from lers.audit.chain import GENESIS, canonical, chain_key, link
 from lers.audit.models import AuditEvent, AuditHead
 
 SYSTEM = "system"
@@ -21,7 +21,10 @@ def _json_safe(value: Any) -> Any:
     if isinstance(value, list | tuple | set | frozenset):
         items = [_json_safe(v) for v in value]
         return sorted(items, key=str) if isinstance(value, set | frozenset) else items
-    if isinstance(value, bool | int | str) or value is None:
+    if isinstance(value, str):
+        # PostgreSQL's jsonb cannot hold NUL; it never belongs in an audit payload anyway.
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, bool | int) or value is None:
         return value
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
@@ -56,7 +59,7 @@ def audit_record(
             "case_ref": case_ref,
             "payload": _json_safe(payload or {}),
         }
-        digest = link(head.hash, canonical(**fields))
+        digest = link(head.hash, canonical(**fields), chain_key())
         event = AuditEvent.objects.create(prev_hash=head.hash, hash=digest, **fields)
         AuditHead.objects.filter(pk=1).update(seq=event.seq, hash=digest)
         return event

@@ -3,8 +3,8 @@
 A business-day clock of N days started at some instant is due at the end of the N-th business
 day after that instant's local date, in the handling entity's jurisdiction (weekends and
 public holidays from the ``holidays`` package skipped). An hour clock runs round the clock.
-A paused clock keeps what it had left: on resume the remainder is counted again from the
-resume instant, in the clock's own unit. Everything enters and leaves as aware UTC.
+A pause lengthens the clock by what it took, in the clock's own unit: the business days
+paused for whole, or the seconds paused. Everything enters and leaves as aware UTC.
 """
 
 from __future__ import annotations
@@ -88,27 +88,42 @@ def calendar_for(country: str, subdivision: str | None, timezone: str) -> Busine
     return BusinessCalendar(country=country, subdivision=subdivision, timezone=timezone)
 
 
-def due_at(calendar: BusinessCalendar, start: dt.datetime, unit: Unit, length: int) -> dt.datetime:
-    if unit == "hours":
-        return _aware(start) + dt.timedelta(hours=length)
-    return calendar.add_business_days(start, length)
-
-
-def resumed_due_at(
+def due_at(
     calendar: BusinessCalendar,
+    start: dt.datetime,
     unit: Unit,
-    due: dt.datetime,
-    paused_at: dt.datetime,
-    resumed_at: dt.datetime,
+    length: int,
+    *,
+    extra_business_days: int = 0,
+    extra_seconds: int = 0,
 ) -> dt.datetime:
-    """The new due instant of a clock paused at ``paused_at`` and resumed at ``resumed_at``."""
+    """Due instant of a clock, lengthened by what its pauses gave back (in its own unit)."""
     if unit == "hours":
-        remaining = max(_aware(due) - _aware(paused_at), dt.timedelta(0))
-        return _aware(resumed_at) + remaining
-    if calendar.local_date(resumed_at) <= calendar.local_date(paused_at):
-        return _aware(due)
-    remaining_days = calendar.business_days_between(paused_at, due)
-    return calendar.add_business_days(resumed_at, remaining_days)
+        return _aware(start) + dt.timedelta(hours=length, seconds=extra_seconds)
+    return calendar.add_business_days(start, length + extra_business_days)
+
+
+def paused_business_days(
+    calendar: BusinessCalendar, paused_at: dt.datetime, resumed_at: dt.datetime
+) -> int:
+    """Business days the clock was paused for whole: strictly between the two local dates.
+
+    The day a pause starts and the day it ends count against the clock, so a pause over
+    midnight or over a weekend gives nothing back, and an overdue clock stays overdue.
+    """
+    first = calendar.local_date(paused_at)
+    last = calendar.local_date(resumed_at)
+    days = 0
+    current = first + dt.timedelta(days=1)
+    while current < last:
+        if calendar.is_business_day(current):
+            days += 1
+        current += dt.timedelta(days=1)
+    return days
+
+
+def paused_seconds(paused_at: dt.datetime, resumed_at: dt.datetime) -> int:
+    return max(int((_aware(resumed_at) - _aware(paused_at)).total_seconds()), 0)
 
 
 def is_due_soon(

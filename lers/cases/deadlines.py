@@ -1,6 +1,8 @@
 """A case's clocks (X-06, HX-14): start, pause while the agency answers, resume, finish, sweep.
 
 The arithmetic lives in ``lers.cases.calendar``; the lengths come from the policy profile.
+Lock order, everywhere: the case row first, then its clocks, then (inside ``audit_record``)
+the audit head. The sweep follows it too, so it cannot deadlock with a transition.
 """
 
 from __future__ import annotations
@@ -17,12 +19,14 @@ from lers.cases.calendar import (
     calendar_for,
     due_at,
     is_due_soon,
-    resumed_due_at,
+    paused_business_days,
+    paused_seconds,
 )
 from lers.cases.models import Case, Deadline
 from lers.core.policy import active_policy
 
 LIVE = Deadline.LIVE
+PAUSED = Deadline.Status.PAUSED
 
 
 def calendar_of(case: Case) -> BusinessCalendar:
@@ -35,6 +39,8 @@ def calendar_of(case: Case) -> BusinessCalendar:
 
 
 def _length(case: Case, kind: str) -> tuple[Unit, int]:
+    """The review clock runs to the profile's longest review time (``review_business_days_max``);
+    the shortest (``_min``) is what officers are told to expect at the earliest."""
     sla = active_policy().sla
     if kind == Deadline.Kind.AGENCY_ANSWER:
         return "business_days", sla.information_response_business_days
@@ -43,6 +49,17 @@ def _length(case: Case, kind: str) -> tuple[Unit, int]:
     if case.urgency == Case.Urgency.URGENT:
         return "hours", sla.urgent_hours
     return "business_days", sla.review_business_days_max
+
+
+def _due(deadline: Deadline) -> dt.datetime:
+    return due_at(
+        calendar_of(deadline.case),
+        deadline.started_at,
+        deadline.unit,
+        deadline.length,
+        extra_business_days=deadline.extra_business_days,
+        extra_seconds=deadline.extra_seconds,
+    )
 
 
 def _record(deadline: Deadline, action: str, **payload: object) -> None:
@@ -56,57 +73,59 @@ def _record(deadline: Deadline, action: str, **payload: object) -> None:
 
 
 def deadline_start(*, case: Case, kind: str, now: dt.datetime | None = None) -> Deadline:
-    now = now or timezone.now()
     unit, length = _length(case, kind)
-    deadline = Deadline.objects.create(
-        case=case,
-        kind=kind,
-        unit=unit,
-        length=length,
-        started_at=now,
-        due_at=due_at(calendar_of(case), now, unit, length),
+    deadline = Deadline(
+        case=case, kind=kind, unit=unit, length=length, started_at=now or timezone.now()
     )
+    deadline.due_at = _due(deadline)
+    deadline.save()
     _record(deadline, "started", unit=unit, length=length)
     return deadline
 
 
-def _live(case: Case, kind: str) -> Deadline | None:
-    return (
-        Deadline.objects.select_for_update()
-        .filter(case=case, kind=kind, status__in=LIVE)
-        .order_by("-started_at")
-        .first()
-    )
+def _clocks(case: Case, kind: str | None, statuses: tuple[str, ...]) -> list[Deadline]:
+    clocks = Deadline.objects.select_for_update().filter(case=case, status__in=statuses)
+    if kind is not None:
+        clocks = clocks.filter(kind=kind)
+    return list(clocks.order_by("started_at"))
 
 
-def deadline_pause(*, case: Case, kind: str, now: dt.datetime | None = None) -> Deadline | None:
-    deadline = _live(case, kind)
-    if deadline is None:
-        return None
-    deadline.paused_at = now or timezone.now()
-    deadline.status = Deadline.Status.PAUSED
-    deadline.save(update_fields=["paused_at", "status"])
-    _record(deadline, "paused")
-    return deadline
+def deadline_pause(*, case: Case, kind: str, now: dt.datetime | None = None) -> None:
+    for deadline in _clocks(case, kind, LIVE):
+        deadline.paused_at = now or timezone.now()
+        deadline.status = PAUSED
+        deadline.save(update_fields=["paused_at", "status"])
+        _record(deadline, "paused")
 
 
-def deadline_resume(*, case: Case, kind: str, now: dt.datetime | None = None) -> Deadline | None:
+def deadline_resume(*, case: Case, kind: str, now: dt.datetime | None = None) -> None:
     now = now or timezone.now()
-    deadline = (
-        Deadline.objects.select_for_update()
-        .filter(case=case, kind=kind, status=Deadline.Status.PAUSED)
-        .first()
-    )
-    if deadline is None or deadline.paused_at is None:
-        return None
-    deadline.due_at = resumed_due_at(
-        calendar_of(case), deadline.unit, deadline.due_at, deadline.paused_at, now
-    )
-    deadline.paused_at = None
-    deadline.status = Deadline.Status.RUNNING
-    deadline.save(update_fields=["due_at", "paused_at", "status"])
-    _record(deadline, "resumed")
-    return deadline
+    for deadline in _clocks(case, kind, (PAUSED,)):
+        assert deadline.paused_at is not None
+        if deadline.unit == Deadline.Unit.HOURS:
+            deadline.extra_seconds += paused_seconds(deadline.paused_at, now)
+        else:
+            deadline.extra_business_days += paused_business_days(
+                calendar_of(case), deadline.paused_at, now
+            )
+        deadline.due_at = _due(deadline)
+        deadline.paused_at = None
+        deadline.status = Deadline.Status.RUNNING
+        deadline.status = deadline_status_at(deadline, now)
+        deadline.save(
+            update_fields=["extra_business_days", "extra_seconds", "due_at", "paused_at", "status"]
+        )
+        _record(deadline, "resumed", status=deadline.status)
+
+
+def deadlines_recompute(*, case: Case) -> None:
+    """After a case moves to another entity: its clocks follow that entity's calendar."""
+    for deadline in _clocks(case, None, (*LIVE, PAUSED)):
+        due = _due(deadline)
+        if due != deadline.due_at:
+            deadline.due_at = due
+            deadline.save(update_fields=["due_at"])
+            _record(deadline, "recomputed", calendar=case.entity.code if case.entity else "")
 
 
 def deadline_finish(
@@ -114,18 +133,12 @@ def deadline_finish(
 ) -> int:
     """Ends live or paused clocks (all of them when ``kind`` is None)."""
     now = timezone.now()
-    clocks = Deadline.objects.select_for_update().filter(
-        case=case, status__in=(*LIVE, Deadline.Status.PAUSED)
-    )
-    if kind is not None:
-        clocks = clocks.filter(kind=kind)
     count = 0
-    for deadline in clocks:
-        late = deadline.status == Deadline.Status.OVERDUE
+    for deadline in _clocks(case, kind, (*LIVE, PAUSED)):
         deadline.status = status
         deadline.finished_at = now
         deadline.save(update_fields=["status", "finished_at"])
-        _record(deadline, status, late=late)
+        _record(deadline, status, late=now > deadline.due_at)
         count += 1
     return count
 
@@ -148,14 +161,15 @@ def deadline_status_at(deadline: Deadline, now: dt.datetime) -> str:
 
 
 def deadlines_sweep(*, now: dt.datetime | None = None) -> list[Deadline]:
-    """Marks live clocks due soon or overdue; each change is audited and notified once."""
+    """Marks live clocks due soon or overdue; each change is audited, each warning sent once."""
     from lers.cases.notifications import notify_deadline
 
     now = now or timezone.now()
     changed: list[Deadline] = []
-    candidates = Deadline.objects.filter(status__in=LIVE).values_list("pk", flat=True)
-    for pk in candidates.iterator():
+    candidates = Deadline.objects.filter(status__in=LIVE).values_list("pk", "case_id")
+    for pk, case_id in candidates.iterator():
         with transaction.atomic():
+            Case.objects.select_for_update().filter(pk=case_id).first()  # lock order: case first
             deadline = (
                 Deadline.objects.select_for_update(of=("self",))
                 .select_related("case", "case__entity")
@@ -167,11 +181,21 @@ def deadlines_sweep(*, now: dt.datetime | None = None) -> list[Deadline]:
             new = deadline_status_at(deadline, now)
             if new == deadline.status:
                 continue
-            old = deadline.status
+            previous = deadline.status
             deadline.status = new
-            deadline.save(update_fields=["status"])
-            _record(deadline, new, previous=old)
-            if new in (Deadline.Status.DUE_SOON, Deadline.Status.OVERDUE):
+            fields = ["status"]
+            warn = (new == Deadline.Status.DUE_SOON and not deadline.due_soon_notified) or (
+                new == Deadline.Status.OVERDUE and not deadline.overdue_notified
+            )
+            if warn:
+                flag = (
+                    "due_soon_notified" if new == Deadline.Status.DUE_SOON else "overdue_notified"
+                )
+                setattr(deadline, flag, True)
+                fields.append(flag)
+            deadline.save(update_fields=fields)
+            _record(deadline, new, previous=previous, notified=warn)
+            if warn:
                 notify_deadline(deadline)
             changed.append(deadline)
     return changed

@@ -200,11 +200,17 @@ class Deadline(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     unit = models.CharField(max_length=20, choices=Unit.choices)
     length = models.PositiveIntegerField()
+    # What pauses gave back, in the clock's unit; the due instant is recomputed from these.
+    extra_business_days = models.PositiveIntegerField(default=0)
+    extra_seconds = models.PositiveBigIntegerField(default=0)
     started_at = models.DateTimeField()
     due_at = models.DateTimeField()
     paused_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Each warning goes out once per clock, even if a pause sends it back to "running".
+    due_soon_notified = models.BooleanField(default=False)
+    overdue_notified = models.BooleanField(default=False)
 
     class Meta:
         indexes = [

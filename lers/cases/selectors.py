@@ -7,6 +7,7 @@ from django.db.models import IntegerField, QuerySet, Value, When
 
 from lers.accounts.models import Role, User
 from lers.accounts.roles import roles_of
+from lers.agencies.models import Officer
 from lers.audit.models import AuditEvent
 from lers.cases.lifecycle import OPEN, State, Transition, transitions_from
 from lers.cases.models import Case, Deadline
@@ -16,7 +17,7 @@ from lers.core.errors import NotFound
 def cases_for_officer(user: User) -> QuerySet[Case]:
     """The agency's cases this officer is on; an agency admin sees all of the agency's."""
     officer = getattr(user, "officer", None)
-    if officer is None:
+    if officer is None or officer.status != Officer.Status.ACTIVE:
         return Case.objects.none()
     cases = Case.objects.filter(agency_id=officer.agency_id)
     if not officer.is_agency_admin:

@@ -20,11 +20,19 @@ from lers.accounts.models import Role, User
 from lers.accounts.roles import roles_of
 from lers.agencies.models import Officer
 from lers.audit.services import audit_record
-from lers.cases.deadlines import deadline_finish, deadline_pause, deadline_resume, deadline_start
+from lers.cases.deadlines import (
+    deadline_finish,
+    deadline_pause,
+    deadline_resume,
+    deadline_start,
+    deadlines_recompute,
+)
 from lers.cases.lifecycle import TRANSITIONS, Guard, State
 from lers.cases.models import Case, Deadline, Document, Entity, Message, Target
+from lers.cases.selectors import case_get_for_staff
 from lers.core.errors import DomainError, GuardFailed, IllegalTransition, NotPermitted
 from lers.core.policy import active_policy
+from lers.core.text import clean_text
 from lers.policy.completeness import Gap, RequestFacts, evaluate
 
 # Fields an officer fills in on a draft; anything else is refused by case_update_draft.
@@ -67,9 +75,26 @@ def _officer_of(user: User) -> Officer:
 
 def _require_officer_on_case(case: Case, user: User) -> Officer:
     officer = _officer_of(user)
+    if officer.status != Officer.Status.ACTIVE:
+        raise NotPermitted("your access is not active")
     if officer.agency_id != case.agency_id or not case.officers.filter(pk=officer.pk).exists():
         raise NotPermitted("you are not on this case")
     return officer
+
+
+# Staff who work on cases; auditors read and administrators configure, neither writes to a case.
+CASE_WORKERS = frozenset({Role.INTAKE_ANALYST, Role.LEGAL_REVIEWER, Role.APPROVER, Role.OPERATOR})
+
+
+def _require_case_worker(case: Case, user: User) -> None:
+    if not roles_of(user) & CASE_WORKERS:
+        raise NotPermitted("your role does not allow changing cases")
+    if case.state == State.DRAFT:
+        raise NotPermitted("a draft belongs to its agency until it is submitted")
+
+
+def _lock(case: Case) -> Case:
+    return Case.objects.select_for_update().get(pk=case.pk)
 
 
 def _check_request_types(types: list[str]) -> list[str]:
@@ -150,7 +175,7 @@ def case_update_draft(*, case: Case, by: User, changes: dict[str, Any]) -> Case:
         if start is not None and end is not None and start > end:
             raise DomainError("the timeframe ends before it starts")
         for name, value in changes.items():
-            setattr(case, name, value)
+            setattr(case, name, clean_text(value) if isinstance(value, str) else value)
         case.save(update_fields=[*changes, "updated_at"])
         audit_record(
             actor=by,
@@ -165,9 +190,12 @@ def case_update_draft(*, case: Case, by: User, changes: dict[str, Any]) -> Case:
 def case_add_officer(*, case: Case, by: User, colleague: Officer) -> None:
     """A colleague of the same agency joins the case (X-03)."""
     with transaction.atomic():
+        case = _lock(case)
         _require_officer_on_case(case, by)
         if colleague.agency_id != case.agency_id:
             raise NotPermitted("only officers of the same agency can be added")
+        if colleague.status != Officer.Status.ACTIVE:
+            raise DomainError("that colleague's access is not active")
         case.officers.add(colleague)
         audit_record(
             actor=by,
@@ -190,11 +218,12 @@ def target_add(
 ) -> Target:
     if kind not in TARGET_KINDS:
         raise DomainError(f"unknown target kind {kind!r}; one of {', '.join(sorted(TARGET_KINDS))}")
-    value = value.strip()
+    value = clean_text(value)
     if not value:
         raise DomainError("the identifier is empty")
     normalised = value.lower() if kind == "email" else value
     with transaction.atomic():
+        case = _lock(case)
         _require_officer_on_case(case, by)
         if case.state != State.DRAFT:
             raise IllegalTransition("targets are added while the request is a draft")
@@ -241,9 +270,16 @@ def document_add(
         raise DomainError(f"the file is larger than {settings.LERS_MAX_UPLOAD_BYTES // 2**20} MB")
     file.seek(0)
     with transaction.atomic():
-        officer_side = Role.OFFICER in roles_of(by)
-        if officer_side:
+        case = _lock(case)
+        if Role.OFFICER in roles_of(by):
             _require_officer_on_case(case, by)
+            if case.state not in (State.DRAFT, State.AWAITING_INFORMATION):
+                raise IllegalTransition(
+                    "documents are added to a draft, or when the exchange asks for more",
+                    state=case.state,
+                )
+        else:
+            _require_case_worker(case, by)
         document = Document(
             case=case,
             doc_type=doc_type,
@@ -268,21 +304,42 @@ def document_add(
 def message_post(
     *, case: Case, by: User, body: str, visibility: str = Message.Visibility.SHARED
 ) -> Message:
-    body = body.strip()
+    body = clean_text(body)
     if not body:
         raise DomainError("the message is empty")
-    if Role.OFFICER in roles_of(by):
-        _require_officer_on_case(case, by)
-        visibility = Message.Visibility.SHARED
-    message = Message.objects.create(case=case, author=by, visibility=visibility, body=body)
+    with transaction.atomic():
+        case = _lock(case)
+        if Role.OFFICER in roles_of(by):
+            _require_officer_on_case(case, by)
+            if case.state == State.DRAFT:
+                raise IllegalTransition("submit the request before writing to the exchange")
+            visibility = Message.Visibility.SHARED
+        else:
+            _require_case_worker(case, by)
+        return _message_create(case=case, by=by, body=body, visibility=visibility)
+
+
+def _message_create(
+    *, case: Case, by: User, body: str, visibility: str, is_question: bool = False
+) -> Message:
+    message = Message.objects.create(
+        case=case, author=by, visibility=visibility, body=body, is_question=is_question
+    )
     audit_record(
         actor=by,
         action="case.message_posted",
         obj=message,
         case_ref=case.reference,
-        payload={"visibility": visibility},
+        payload={"visibility": visibility, "question": is_question},
     )
     return message
+
+
+def case_open_for_staff(*, user: User, reference: str) -> Case:
+    """A staff member opens a case: the read itself is on the record (X-07)."""
+    case = case_get_for_staff(user, reference)
+    audit_record(actor=user, action="case.viewed", obj=case, case_ref=case.reference)
+    return case
 
 
 # --- completeness --------------------------------------------------------------------------
@@ -293,6 +350,7 @@ def case_facts(case: Case) -> RequestFacts:
     target_kinds = set(case.targets.values_list("kind", flat=True))
     creator = case.created_by
     filled = {
+        "officer_contacts": creator is not None and _has_official_contacts(creator),
         "legal_basis": bool(case.legal_basis.strip()),
         "legal_clauses": bool(case.legal_clauses.strip()),
         "case_number": bool(case.agency_case_number.strip()),
@@ -302,13 +360,11 @@ def case_facts(case: Case) -> RequestFacts:
         "timeframe": case.timeframe_start is not None and case.timeframe_end is not None,
         "duration": case.duration_days is not None,
         "targets": bool(target_kinds),
+        # The form's fund-flow section: a fund-flow sheet, or the addresses and TXIDs typed in.
         "fund_flow": documents["fund_flow"] > 0 or bool(target_kinds & {"address", "txid"}),
         "services": case.services.exists(),
         "urgency_circumstances": bool(case.urgency_circumstances.strip()),
         "callback_slots": bool(case.callback_slots.strip()),
-        "officer_contacts": creator is not None
-        and bool(creator.office_phone)
-        and bool(creator.user.email),
         "data_categories": bool(case.data_categories),
     }
     return RequestFacts(
@@ -319,6 +375,20 @@ def case_facts(case: Case) -> RequestFacts:
         documents=dict(documents),
         fields=frozenset(name for name, ok in filled.items() if ok),
     )
+
+
+def _has_official_contacts(officer: Officer) -> bool:
+    """The contacts the profile asks for (JU-07, HX-05); the email on an agency domain."""
+    email = officer.user.email.lower()
+    domain = email.rpartition("@")[2]
+    domains = [d.lower() for d in officer.agency.email_domains]
+    have = {
+        "agency_email": bool(email)
+        and (not domains or any(domain == d or domain.endswith("." + d) for d in domains)),
+        "office_landline": bool(officer.office_phone),
+        "work_mobile": bool(officer.mobile_phone),
+    }
+    return all(have[c] for c in active_policy().officer_verification.official_contacts)
 
 
 def case_checklist(case: Case) -> list[Gap]:
@@ -340,7 +410,8 @@ def _move(
 ) -> Case:
     """Checks state, role and guards, moves the case, and records the transition."""
     transition = TRANSITIONS[name]
-    locked = Case.objects.select_for_update().get(pk=case.pk)
+    reason = clean_text(reason)
+    locked = _lock(case)
     if locked.state not in transition.sources:
         raise IllegalTransition(
             f"cannot {name.replace('_', ' ')} a case that is {locked.get_state_display().lower()}",
@@ -428,19 +499,12 @@ def case_request_information(*, case: Case, by: User, question: str) -> Case:
     """Ask the agency (HX-13, JU-05): the review clock pauses until the agency answers."""
     with transaction.atomic():
         case = _move(case=case, name="request_information", by=by, reason=question)
-        message = Message.objects.create(
+        _message_create(
             case=case,
-            author=by,
+            by=by,
+            body=clean_text(question),
             visibility=Message.Visibility.SHARED,
-            body=question.strip(),
             is_question=True,
-        )
-        audit_record(
-            actor=by,
-            action="case.message_posted",
-            obj=message,
-            case_ref=case.reference,
-            payload={"visibility": message.visibility, "question": True},
         )
         deadline_pause(case=case, kind=Deadline.Kind.REVIEW)
         deadline_start(case=case, kind=Deadline.Kind.AGENCY_ANSWER)
@@ -451,15 +515,8 @@ def case_answer(*, case: Case, by: User, answer: str) -> Case:
     """The agency answers; the case goes back to the queue and the review clock resumes."""
     with transaction.atomic():
         case = _move(case=case, name="answer", by=by, reason=answer)
-        message = Message.objects.create(
-            case=case, author=by, visibility=Message.Visibility.SHARED, body=answer.strip()
-        )
-        audit_record(
-            actor=by,
-            action="case.message_posted",
-            obj=message,
-            case_ref=case.reference,
-            payload={"visibility": message.visibility, "answer": True},
+        _message_create(
+            case=case, by=by, body=clean_text(answer), visibility=Message.Visibility.SHARED
         )
         deadline_finish(case=case, kind=Deadline.Kind.AGENCY_ANSWER)
         deadline_resume(case=case, kind=Deadline.Kind.REVIEW)
@@ -484,6 +541,7 @@ def case_route(*, case: Case, by: User, entity: Entity) -> Case:
             case_ref=case.reference,
             payload={"from": previous, "to": entity.code},
         )
+        deadlines_recompute(case=case)
     return case
 
 

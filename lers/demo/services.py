@@ -38,8 +38,8 @@ AGENCIES = [
         "email_domains": ["met.police.uk"],
         "switchboard_phone": "+442072301212",
         "officers": [
-            ("met.smith", "DC Sam Smith", "+442079460001", True),
-            ("met.jones", "DS Jo Jones", "+442079460002", False),
+            ("met.smith", "DC Sam Smith", "+442079460001", "+447700900101", True),
+            ("met.jones", "DS Jo Jones", "+442079460002", "+447700900102", False),
         ],
     },
     {
@@ -49,8 +49,8 @@ AGENCIES = [
         "email_domains": ["police.gov.hk"],
         "switchboard_phone": "+85228600000",
         "officers": [
-            ("hkpf.chan", "Insp. Chan Tai-man", "+85228601001", True),
-            ("hkpf.wong", "SIP Wong Mei-ling", "+85228601002", False),
+            ("hkpf.chan", "Insp. Chan Tai-man", "+85228601001", "+85291230001", True),
+            ("hkpf.wong", "SIP Wong Mei-ling", "+85228601002", "+85291230002", False),
         ],
     },
 ]
@@ -241,7 +241,7 @@ def demo_seed(*, password: str, exchange_users: int = 2000, seed: int = 7) -> De
                 },
             )
             members = []
-            for username, name, phone, is_admin in spec["officers"]:
+            for username, name, phone, mobile, is_admin in spec["officers"]:
                 email = f"{username.split('.')[1]}@{spec['email_domains'][0]}"
                 user = _user(username, name, email, password)
                 officer, _ = Officer.objects.get_or_create(
@@ -250,6 +250,7 @@ def demo_seed(*, password: str, exchange_users: int = 2000, seed: int = 7) -> De
                         "agency": agency,
                         "title": name.split(" ")[0],
                         "office_phone": phone,
+                        "mobile_phone": mobile,
                         "status": Officer.Status.ACTIVE,
                         "is_agency_admin": is_admin,
                     },

@@ -56,8 +56,9 @@ def _applies(rule: Requirement, facts: RequestFacts, policy: Policy) -> bool:
             return facts.urgency in ("urgent", "emergency")
         case "emergency":
             return facts.urgency == "emergency"
-        case "non_english":
-            return not facts.language.lower().startswith("en")
+        case "not_form_language":
+            form = policy.languages.form_language
+            return form is not None and facts.language.lower().split("-")[0] != form
         case "non_accepted_language":
             primary = facts.language.lower().split("-")[0]
             return primary not in policy.languages.accepted

@@ -39,7 +39,7 @@ REQUEST_FIELDS: frozenset[str] = frozenset(
 )
 Urgency = Literal["standard", "urgent", "emergency"]
 Condition = Literal[
-    "always", "cross_border", "urgent", "emergency", "non_english", "non_accepted_language"
+    "always", "cross_border", "urgent", "emergency", "not_form_language", "non_accepted_language"
 ]
 
 

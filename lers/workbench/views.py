@@ -8,13 +8,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from lers.accounts.roles import is_staff_member
-from lers.audit.services import audit_record
 from lers.cases.selectors import (
     case_get_for_staff,
     case_live_deadlines,
     case_timeline,
     staff_queue,
 )
+from lers.cases.services import case_open_for_staff
 from lers.core.case_page import apply_transition, case_context
 
 
@@ -30,9 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    case = case_get_for_staff(request.user, reference)
-    # Staff reading a case is itself on the record.
-    audit_record(actor=request.user, action="case.viewed", obj=case, case_ref=case.reference)
+    case = case_open_for_staff(user=request.user, reference=reference)
     context = case_context(case, request.user, staff=True)
     context["timeline"] = case_timeline(case)
     return render(request, "workbench/case.html", context)

@@ -8,7 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
-from lers.audit.models import AuditEvent
+from lers.audit import verify as verify_module
+from lers.audit.models import AuditEvent, AuditHead
 from lers.audit.services import audit_record
 from lers.audit.verify import verify_chain
 
@@ -24,16 +25,30 @@ def chain(outsider):
     return list(AuditEvent.objects.order_by("seq"))
 
 
+HEAD = AuditHead._meta.db_table
+SQLITE_TRIGGERS = [
+    "audit_event_no_update",
+    "audit_event_no_delete",
+    "audit_head_no_delete",
+    "audit_head_forward",
+]
+
+
 def _tamper(sql: str, params: list | None = None) -> None:
-    """What an attacker with direct database access would do: get past the triggers first."""
+    """What an attacker with direct database access would do: get past the triggers first.
+
+    Runs inside the test's transaction, so the triggers are back for the next test.
+    """
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"ALTER TABLE {TABLE} DISABLE TRIGGER USER")
+            for table in (TABLE, HEAD):
+                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
             cursor.execute(sql, params or [])
-            cursor.execute(f"ALTER TABLE {TABLE} ENABLE TRIGGER USER")
+            for table in (TABLE, HEAD):
+                cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
         else:
-            cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_update")
-            cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_delete")
+            for trigger in SQLITE_TRIGGERS:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {trigger}")
             cursor.execute(sql, params or [])
 
 
@@ -140,4 +155,86 @@ def test_payloads_survive_the_round_trip_exactly(outsider):
             "nested": {"list": [1, "二", None, True]},
         },
     )
+    assert verify_chain().ok
+
+
+def test_a_deleted_tail_and_head_is_detected(chain):
+    _tamper(f"DELETE FROM {TABLE} WHERE seq = %s", [chain[-1].seq])
+    _tamper(f"DELETE FROM {HEAD}")
+    verdict = verify_chain()
+    assert not verdict.ok
+    assert "head record is missing" in verdict.reason
+
+
+def test_an_event_slipped_in_beyond_the_head_is_detected(chain):
+    last = chain[-1]
+    AuditEvent.objects.create(
+        seq=last.seq + 1,
+        occurred_at=last.occurred_at,
+        actor_label="intruder",
+        action="test.forged",
+        prev_hash=last.hash,
+        hash="f" * 64,
+    )
+    verdict = verify_chain()
+    assert not verdict.ok
+    assert verdict.broken_seq == last.seq + 1
+
+
+def test_verify_is_not_fooled_by_events_written_while_it_walks(chain, outsider, monkeypatch):
+    """lers keeps writing while a scheduled verify runs: that is not a broken chain."""
+    original = verify_module._events
+
+    def walking_while_writing(up_to, chunk_size):
+        for index, row in enumerate(original(up_to, chunk_size)):
+            if index == 1:
+                audit_record(actor=outsider, action="test.concurrent")
+            yield row
+
+    monkeypatch.setattr(verify_module, "_events", walking_while_writing)
+    verdict = verify_chain()
+    assert verdict.ok, verdict.reason
+    assert verdict.count == len(chain)  # the walk covers the chain as it was when it started
+
+
+def test_the_head_only_moves_forward_and_cannot_be_deleted(chain):
+    with pytest.raises(DatabaseError, match="only moves forward"), transaction.atomic():
+        AuditHead.objects.filter(pk=1).update(seq=1)
+    with pytest.raises(DatabaseError, match="cannot be deleted"), transaction.atomic():
+        AuditHead.objects.all().delete()
+
+
+def test_with_a_chain_key_the_links_cannot_be_recomputed_without_it(settings, outsider):
+    """An attacker who rewrites an event and recomputes plain SHA-256 links is still caught."""
+    from lers.audit.chain import canonical, link
+
+    settings.LERS_AUDIT_KEY = "k" * 40
+    for number in range(3):
+        audit_record(actor=outsider, action="test.keyed", payload={"n": number})
+    assert verify_chain().ok
+    first = AuditEvent.objects.get(seq=1)
+    body = canonical(
+        seq=1,
+        occurred_at=first.occurred_at,
+        actor_id=first.actor_id,
+        actor_label="someone-else",
+        action=first.action,
+        object_type="",
+        object_id="",
+        case_ref="",
+        payload=first.payload,
+    )
+    _tamper(
+        f"UPDATE {TABLE} SET actor_label = %s, hash = %s WHERE seq = 1",
+        ["someone-else", link(first.prev_hash, body)],
+    )
+    assert verify_chain().broken_seq == 1
+    settings.LERS_AUDIT_KEY = "another key entirely, forty characters..."
+    assert not verify_chain().ok
+
+
+def test_a_nul_character_in_free_text_does_not_break_the_chain(outsider):
+    audit_record(actor=outsider, action="test.nul", payload={"reason": "bad\x00byte"})
+    event = AuditEvent.objects.get(action="test.nul")
+    assert event.payload["reason"] == "bad\ufffdbyte"
     assert verify_chain().ok

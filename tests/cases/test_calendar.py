@@ -6,7 +6,13 @@ import datetime as dt
 
 import pytest
 
-from lers.cases.calendar import calendar_for, due_at, is_due_soon, resumed_due_at
+from lers.cases.calendar import (
+    calendar_for,
+    due_at,
+    is_due_soon,
+    paused_business_days,
+    paused_seconds,
+)
 
 pytestmark = pytest.mark.req("X-06")
 
@@ -65,26 +71,32 @@ def test_hour_clocks_run_round_the_clock():
     assert due_at(LONDON, start, "hours", 4) == at(2026, 12, 26, 2)
 
 
-def test_a_pause_shifts_a_business_day_clock_by_the_days_paused():
+def test_a_pause_gives_back_the_business_days_paused_whole():
     start = at(2026, 11, 23, 9)  # Monday
-    due = LONDON.add_business_days(start, 3)  # Thursday 26
-    # Paused Tuesday, resumed the next Monday: Wed, Thu, Fri, Mon lost -> due moves 4 days.
-    resumed = resumed_due_at(LONDON, "business_days", due, at(2026, 11, 24, 9), at(2026, 11, 30, 9))
-    assert LONDON.local_date(resumed) == dt.date(2026, 12, 2)
+    # Paused Tuesday, resumed the next Monday: Wednesday, Thursday, Friday were paused whole.
+    given_back = paused_business_days(LONDON, at(2026, 11, 24, 9), at(2026, 11, 30, 9))
+    assert given_back == 3
+    due = due_at(LONDON, start, "business_days", 3, extra_business_days=given_back)
+    assert LONDON.local_date(due) == dt.date(2026, 12, 1)
 
 
-def test_a_pause_resumed_the_same_day_changes_nothing():
-    due = LONDON.add_business_days(at(2026, 11, 23, 9), 3)
-    assert (
-        resumed_due_at(LONDON, "business_days", due, at(2026, 11, 24, 9), at(2026, 11, 24, 15))
-        == due
-    )
+def test_a_pause_over_midnight_gives_nothing_back():
+    assert paused_business_days(LONDON, at(2026, 11, 24, 23, 59), at(2026, 11, 25, 0, 1)) == 0
 
 
-def test_a_pause_keeps_the_hours_left():
-    due = at(2026, 11, 23, 12)
-    resumed = resumed_due_at(LONDON, "hours", due, at(2026, 11, 23, 10), at(2026, 11, 24, 10))
-    assert resumed == at(2026, 11, 24, 12)
+def test_a_pause_over_a_weekend_gives_nothing_back():
+    assert paused_business_days(LONDON, at(2026, 11, 28, 10), at(2026, 11, 30, 0, 30)) == 0
+
+
+def test_a_pause_over_a_holiday_gives_nothing_back_for_the_holiday():
+    # Paused Thursday 24 Dec, resumed Tuesday 29 Dec: Fri 25, Mon 28 are holidays.
+    assert paused_business_days(LONDON, at(2026, 12, 24, 9), at(2026, 12, 29, 9)) == 0
+
+
+def test_a_pause_of_an_hour_clock_gives_back_its_seconds():
+    assert paused_seconds(at(2026, 11, 23, 10), at(2026, 11, 24, 10)) == 86400
+    due = due_at(LONDON, at(2026, 11, 23, 8), "hours", 4, extra_seconds=86400)
+    assert due == at(2026, 11, 24, 12)
 
 
 def test_due_soon_thresholds():

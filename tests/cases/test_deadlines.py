@@ -64,12 +64,9 @@ def test_the_clock_pauses_while_the_agency_answers_and_resumes_after(make_case, 
         clock = review_clock(case)
         assert clock.status == Deadline.Status.RUNNING
         calendar = calendar_of(case)
-        # The business days from Tuesday to Monday did not count against the exchange.
-        assert clock.due_at == calendar.add_business_days(
-            MONDAY + dt.timedelta(days=7),
-            calendar.business_days_between(MONDAY + dt.timedelta(days=1), original_due),
-        )
-        assert calendar.business_days_between(original_due, clock.due_at) == 4
+        # The business days paused whole (Wednesday to Friday) do not count against the exchange.
+        assert clock.due_at == calendar.add_business_days(original_due, 3)
+        assert calendar.business_days_between(original_due, clock.due_at) == 3  # Wed-Fri
         answer_clock.refresh_from_db()
         assert answer_clock.status == Deadline.Status.MET
 
@@ -115,3 +112,64 @@ def test_withdrawal_stops_every_clock(make_case, officer_a, analyst):
     services.case_request_information(case=case, by=analyst, question="More?")
     services.case_withdraw(case=case, by=officer_a, reason="Closed on our side.")
     assert set(case.deadlines.values_list("status", flat=True)) == {Deadline.Status.STOPPED}
+
+
+def test_an_overdue_clock_paused_and_resumed_stays_overdue(make_case, analyst, officer_a):
+    with time_machine.travel(MONDAY, tick=False):
+        case = make_case(State.TRIAGE)
+        due = review_clock(case).due_at
+    with time_machine.travel(due + dt.timedelta(hours=1), tick=False):
+        deadlines_sweep()
+        services.case_request_information(case=case, by=analyst, question="Which wallet?")
+    with time_machine.travel(due + dt.timedelta(hours=3), tick=False):
+        services.case_answer(case=case, by=officer_a, answer="The first.")
+        assert review_clock(case).status == Deadline.Status.OVERDUE
+
+
+def test_a_warning_is_sent_once_per_clock(make_case, analyst, officer_a):
+    with time_machine.travel(MONDAY, tick=False):
+        case = make_case(State.TRIAGE)
+        due = review_clock(case).due_at
+    with time_machine.travel(due - dt.timedelta(hours=12), tick=False):
+        assert len(deadlines_sweep()) == 1
+        services.case_request_information(case=case, by=analyst, question="Which wallet?")
+        services.case_answer(case=case, by=officer_a, answer="The first.")
+        deadlines_sweep()
+    subjects = [job.payload["subject"] for job in Job.objects.filter(name="mail.send")]
+    assert len([s for s in subjects if "due soon" in s]) == 1
+
+
+def test_a_decision_after_the_due_time_is_recorded_late(make_case, reviewer):
+    with time_machine.travel(MONDAY, tick=False):
+        case = make_case(State.LEGAL_REVIEW)
+        due = review_clock(case).due_at
+    with time_machine.travel(due + dt.timedelta(minutes=5), tick=False):  # no sweep ran
+        services.case_approve(case=case, by=reviewer, note="Approved.")
+    event = AuditEvent.objects.filter(case_ref=case.reference, action="deadline.met").get()
+    assert event.payload["late"] is True
+
+
+@pytest.mark.req("JU-01")
+def test_routing_to_another_entity_moves_the_clock_to_its_calendar(settings, officer_a, analyst):
+    settings.LERS_POLICY = "ju"  # Seychelles and Hong Kong entities
+    from lers.cases.models import Entity
+
+    Entity.objects.create(
+        code="ju_global", name="Global", jurisdiction="SC", timezone="Indian/Mahe"
+    )
+    hong_kong = Entity.objects.create(
+        code="ju_hk", name="HK", jurisdiction="HK", timezone="Asia/Hong_Kong"
+    )
+    with time_machine.travel(dt.datetime(2026, 9, 28, 2, tzinfo=dt.UTC), tick=False):
+        case = services.case_create(officer_user=officer_a, request_types=["information"])
+        services.case_submit(case=case, by=officer_a)
+        before = review_clock(case).due_at
+        case = services.case_route(case=case, by=analyst, entity=hong_kong)
+        after = review_clock(case).due_at
+    # 1 October (National Day) is a Hong Kong holiday, not a Seychelles one.
+    calendar = calendar_of(case)
+    assert calendar.timezone == "Asia/Hong_Kong"
+    assert after == calendar.add_business_days(
+        dt.datetime(2026, 9, 28, 2, tzinfo=dt.UTC), active_policy().sla.review_business_days_max
+    )
+    assert after != before

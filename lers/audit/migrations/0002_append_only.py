@@ -2,7 +2,7 @@
 
 PostgreSQL: triggers refuse UPDATE, DELETE and TRUNCATE (of a table holding events). SQLite: triggers refuse UPDATE and
 DELETE (SQLite has no TRUNCATE; its DELETE without WHERE fires the row trigger). The head row
-starts the chain at the genesis hash.
+starts the chain at the genesis hash; it can only move forward and cannot be deleted.
 """
 
 from django.db import migrations
@@ -38,8 +38,35 @@ POSTGRES = [
     CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_auditevent
         FOR EACH STATEMENT EXECUTE FUNCTION lers_audit_no_truncate();
     """,
+    # The head only moves forward and is never deleted: verify relies on it to see a cut tail.
+    """
+    CREATE OR REPLACE FUNCTION lers_audit_head_guard() RETURNS trigger AS $$
+    BEGIN
+        IF TG_OP = 'DELETE' THEN
+            RAISE EXCEPTION 'the audit head cannot be deleted'
+                USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        IF NEW.seq < OLD.seq THEN
+            RAISE EXCEPTION 'the audit head only moves forward'
+                USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        RETURN NEW;
+    END;
+    $$ LANGUAGE plpgsql;
+    """,
+    """
+    CREATE TRIGGER audit_head_guard BEFORE UPDATE OR DELETE ON audit_audithead
+        FOR EACH ROW EXECUTE FUNCTION lers_audit_head_guard();
+    """,
+    """
+    CREATE TRIGGER audit_head_no_truncate BEFORE TRUNCATE ON audit_audithead
+        FOR EACH STATEMENT EXECUTE FUNCTION lers_audit_no_truncate();
+    """,
 ]
 POSTGRES_REVERSE = [
+    "DROP TRIGGER IF EXISTS audit_head_no_truncate ON audit_audithead;",
+    "DROP TRIGGER IF EXISTS audit_head_guard ON audit_audithead;",
+    "DROP FUNCTION IF EXISTS lers_audit_head_guard();",
     "DROP TRIGGER IF EXISTS audit_event_no_truncate ON audit_auditevent;",
     "DROP TRIGGER IF EXISTS audit_event_no_update_delete ON audit_auditevent;",
     "DROP FUNCTION IF EXISTS lers_audit_no_truncate();",
@@ -54,8 +81,18 @@ SQLITE = [
     CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_auditevent
     BEGIN SELECT RAISE(ABORT, 'audit events are append-only: DELETE refused'); END;
     """,
+    """
+    CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_audithead
+    BEGIN SELECT RAISE(ABORT, 'the audit head cannot be deleted'); END;
+    """,
+    """
+    CREATE TRIGGER audit_head_forward BEFORE UPDATE ON audit_audithead WHEN NEW.seq < OLD.seq
+    BEGIN SELECT RAISE(ABORT, 'the audit head only moves forward'); END;
+    """,
 ]
 SQLITE_REVERSE = [
+    "DROP TRIGGER IF EXISTS audit_head_no_delete;",
+    "DROP TRIGGER IF EXISTS audit_head_forward;",
     "DROP TRIGGER IF EXISTS audit_event_no_update;",
     "DROP TRIGGER IF EXISTS audit_event_no_delete;",
 ]
