@@ -1,0 +1,61 @@
+"""Use cases of a request: create, fill in, attach, and move it through its lifecycle.
+
+One function per use case; every change writes its audit event in the same transaction.
+"""
+
+from lers.cases.services.checklist import case_checklist, case_facts
+from lers.cases.services.requests import (
+    DRAFT_FIELDS,
+    TARGET_KINDS,
+    case_add_officer,
+    case_create,
+    case_open_for_staff,
+    case_update_draft,
+    document_add,
+    message_post,
+    target_add,
+)
+from lers.cases.services.transitions import (
+    case_answer,
+    case_approve,
+    case_close,
+    case_decline,
+    case_request_information,
+    case_respond,
+    case_route,
+    case_send_to_verification,
+    case_start_triage,
+    case_start_work,
+    case_submit,
+    case_transition_service,
+    case_verify,
+    case_withdraw,
+)
+
+__all__ = [
+    "DRAFT_FIELDS",
+    "TARGET_KINDS",
+    "case_add_officer",
+    "case_answer",
+    "case_approve",
+    "case_checklist",
+    "case_close",
+    "case_create",
+    "case_decline",
+    "case_facts",
+    "case_open_for_staff",
+    "case_request_information",
+    "case_respond",
+    "case_route",
+    "case_send_to_verification",
+    "case_start_triage",
+    "case_start_work",
+    "case_submit",
+    "case_transition_service",
+    "case_update_draft",
+    "case_verify",
+    "case_withdraw",
+    "document_add",
+    "message_post",
+    "target_add",
+]

@@ -1,0 +1,241 @@
+"""Moving a case through its lifecycle: every move goes through ``_move``, which enforces the
+table of ``lers.cases.lifecycle`` and records the transition."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from lers.accounts.models import Role, User
+from lers.accounts.roles import roles_of
+from lers.audit.services import audit_record
+from lers.cases.deadlines import (
+    deadline_finish,
+    deadline_pause,
+    deadline_resume,
+    deadline_start,
+    deadlines_recompute,
+)
+from lers.cases.lifecycle import TRANSITIONS, Guard, State
+from lers.cases.models import Case, Deadline, Entity, Message
+from lers.cases.services.access import lock_case, require_officer_on_case
+from lers.cases.services.checklist import case_checklist
+from lers.cases.services.requests import message_create
+from lers.core.errors import GuardFailed, IllegalTransition, NotPermitted
+from lers.core.policy import active_policy
+from lers.core.text import clean_text
+
+
+def _move(
+    *,
+    case: Case,
+    name: str,
+    by: User,
+    reason: str = "",
+    payload: dict[str, Any] | None = None,
+    decline_reasons: list[str] | None = None,
+) -> Case:
+    """Checks state, role and guards, moves the case, and records the transition."""
+    transition = TRANSITIONS[name]
+    reason = clean_text(reason)
+    locked = lock_case(case)
+    if locked.state not in transition.sources:
+        raise IllegalTransition(
+            f"cannot {name.replace('_', ' ')} a case that is {locked.get_state_display().lower()}",
+            state=locked.state,
+            transition=name,
+        )
+    if not transition.allows_role(roles_of(by)):
+        raise NotPermitted(f"your role does not allow '{name.replace('_', ' ')}'")
+    extra = dict(payload or {})
+    for guard in transition.guards:
+        if guard is Guard.OFFICER_ON_CASE:
+            require_officer_on_case(locked, by)
+        elif guard is Guard.REASON and not reason.strip():
+            raise GuardFailed(f"'{name.replace('_', ' ')}' needs a message")
+        elif guard is Guard.ENTITY and locked.entity_id is None:
+            raise GuardFailed("route the case to one of the exchange's entities first")
+        elif guard is Guard.DECLINE_REASONS:
+            _check_decline_reasons(decline_reasons or [])
+            extra["decline_reasons"] = decline_reasons
+        elif guard is Guard.CHECKLIST:
+            extra.update(_checklist_guard(locked))
+    previous = locked.state
+    locked.state = transition.target
+    fields = ["state", "updated_at"]
+    if transition.target in (State.CLOSED, State.DECLINED, State.WITHDRAWN):
+        locked.closed_at = timezone.now()
+        fields.append("closed_at")
+    if "incomplete" in extra:
+        locked.incomplete = extra["incomplete"]
+        fields.append("incomplete")
+    if decline_reasons:
+        locked.decline_reasons = decline_reasons
+        fields.append("decline_reasons")
+    locked.save(update_fields=fields)
+    audit_record(
+        actor=by,
+        action=f"case.{name}",
+        obj=locked,
+        case_ref=locked.reference,
+        payload={"from": previous, "to": locked.state, "reason": reason, **extra},
+    )
+    return locked
+
+
+def _check_decline_reasons(codes: list[str]) -> None:
+    known = active_policy().decline_reasons
+    if not codes:
+        raise GuardFailed("a decline names at least one of the policy's reasons")
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        raise GuardFailed(f"unknown decline reason(s): {', '.join(unknown)}")
+
+
+def _checklist_guard(case: Case) -> dict[str, Any]:
+    blocking = [gap for gap in case_checklist(case) if gap.blocking]
+    if not blocking:
+        return {"incomplete": False}
+    if active_policy().intake.incomplete_submission == "refused":
+        raise GuardFailed(
+            "the request is incomplete: " + " ".join(gap.message() for gap in blocking),
+            missing=[gap.requirement.id for gap in blocking],
+        )
+    return {"incomplete": True, "missing": [gap.requirement.id for gap in blocking]}
+
+
+def case_submit(*, case: Case, by: User) -> Case:
+    with transaction.atomic():
+        case = _move(case=case, name="submit", by=by)
+        case.submitted_at = timezone.now()
+        case.save(update_fields=["submitted_at"])
+        deadline_start(case=case, kind=Deadline.Kind.REVIEW, now=case.submitted_at)
+    return case
+
+
+def case_start_triage(*, case: Case, by: User) -> Case:
+    with transaction.atomic():
+        case = _move(case=case, name="start_triage", by=by)
+        if case.assignee_id is None:
+            case.assignee = by
+            case.save(update_fields=["assignee"])
+    return case
+
+
+def case_request_information(*, case: Case, by: User, question: str) -> Case:
+    """Ask the agency (HX-13, JU-05): the review clock pauses until the agency answers."""
+    with transaction.atomic():
+        case = _move(case=case, name="request_information", by=by, reason=question)
+        message_create(
+            case=case,
+            by=by,
+            body=clean_text(question),
+            visibility=Message.Visibility.SHARED,
+            is_question=True,
+        )
+        deadline_pause(case=case, kind=Deadline.Kind.REVIEW)
+        deadline_start(case=case, kind=Deadline.Kind.AGENCY_ANSWER)
+    return case
+
+
+def case_answer(*, case: Case, by: User, answer: str) -> Case:
+    """The agency answers; the case goes back to the queue and the review clock resumes."""
+    with transaction.atomic():
+        case = _move(case=case, name="answer", by=by, reason=answer)
+        message_create(
+            case=case, by=by, body=clean_text(answer), visibility=Message.Visibility.SHARED
+        )
+        deadline_finish(case=case, kind=Deadline.Kind.AGENCY_ANSWER)
+        deadline_resume(case=case, kind=Deadline.Kind.REVIEW)
+    return case
+
+
+def case_route(*, case: Case, by: User, entity: Entity) -> Case:
+    """Send the case to the legal entity that holds the subject's data (JU-01)."""
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if not roles_of(by) & {Role.INTAKE_ANALYST, Role.LEGAL_REVIEWER}:
+            raise NotPermitted("only intake analysts and legal reviewers route cases")
+        if case.state not in (State.SUBMITTED, State.TRIAGE):
+            raise IllegalTransition("a case is routed during triage", state=case.state)
+        previous = case.entity.code if case.entity else None
+        case.entity = entity
+        case.save(update_fields=["entity", "updated_at"])
+        audit_record(
+            actor=by,
+            action="case.routed",
+            obj=case,
+            case_ref=case.reference,
+            payload={"from": previous, "to": entity.code},
+        )
+        deadlines_recompute(case=case)
+    return case
+
+
+def case_send_to_verification(*, case: Case, by: User) -> Case:
+    with transaction.atomic():
+        return _move(case=case, name="send_to_verification", by=by)
+
+
+def case_verify(*, case: Case, by: User, note: str) -> Case:
+    with transaction.atomic():
+        return _move(case=case, name="verify", by=by, reason=note)
+
+
+def case_approve(*, case: Case, by: User, note: str) -> Case:
+    with transaction.atomic():
+        case = _move(case=case, name="approve", by=by, reason=note)
+        deadline_finish(case=case, kind=Deadline.Kind.REVIEW)
+    return case
+
+
+def case_decline(*, case: Case, by: User, reasons: list[str], message: str) -> Case:
+    with transaction.atomic():
+        case = _move(case=case, name="decline", by=by, reason=message, decline_reasons=reasons)
+        deadline_finish(case=case, kind=Deadline.Kind.REVIEW)
+        deadline_finish(case=case, status=Deadline.Status.STOPPED)
+    return case
+
+
+def case_start_work(*, case: Case, by: User) -> Case:
+    with transaction.atomic():
+        return _move(case=case, name="start_work", by=by)
+
+
+def case_respond(*, case: Case, by: User, note: str) -> Case:
+    with transaction.atomic():
+        return _move(case=case, name="respond", by=by, reason=note)
+
+
+def case_close(*, case: Case, by: User) -> Case:
+    with transaction.atomic():
+        case = _move(case=case, name="close", by=by)
+        deadline_finish(case=case, status=Deadline.Status.STOPPED)
+    return case
+
+
+def case_withdraw(*, case: Case, by: User, reason: str = "") -> Case:
+    with transaction.atomic():
+        case = _move(case=case, name="withdraw", by=by, reason=reason)
+        deadline_finish(case=case, status=Deadline.Status.STOPPED)
+    return case
+
+
+def case_transition_service(name: str) -> Any:
+    """The service of a transition by its table name (edges dispatch through this)."""
+    return {
+        "submit": case_submit,
+        "start_triage": case_start_triage,
+        "request_information": case_request_information,
+        "answer": case_answer,
+        "send_to_verification": case_send_to_verification,
+        "verify": case_verify,
+        "approve": case_approve,
+        "decline": case_decline,
+        "start_work": case_start_work,
+        "respond": case_respond,
+        "close": case_close,
+        "withdraw": case_withdraw,
+    }[name]
