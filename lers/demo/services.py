@@ -18,7 +18,8 @@ from lers.accounts.models import Role, User
 from lers.accounts.services import role_grant
 from lers.agencies.models import Agency, Officer
 from lers.cases import services as cases
-from lers.cases.models import Case, Entity, Service
+from lers.cases.models import Case, Entity
+from lers.cases.services.entities import entities_sync
 from lers.core.policy import active_policy
 from lers.demo.exchange import ExchangeSummary, build_demo_exchange
 
@@ -124,23 +125,6 @@ def _user(username: str, name: str, email: str, password: str) -> User:
     return user
 
 
-def _entities() -> None:
-    for spec in active_policy().entities:
-        entity, _ = Entity.objects.update_or_create(
-            code=spec.code,
-            defaults={
-                "name": spec.name,
-                "jurisdiction": spec.jurisdiction,
-                "subdivision": spec.subdivision or "",
-                "timezone": spec.timezone,
-            },
-        )
-        for service in spec.services:
-            Service.objects.update_or_create(
-                entity=entity, code=service.code, defaults={"name": service.name}
-            )
-
-
 def complete_request(case: Case, officer: Officer) -> None:
     """Fill the request the way a diligent officer would, so the policy's checklist passes."""
     now = timezone.now()
@@ -218,7 +202,7 @@ def _walk(case: Case, officer: Officer, path: list[str], staff: dict[str, User])
 def demo_seed(*, password: str, exchange_users: int = 2000, seed: int = 7) -> DemoSummary:
     summary = DemoSummary()
     with transaction.atomic():
-        _entities()
+        entities_sync(by=None)
         staff: dict[str, User] = {}
         for username, name, roles in STAFF:
             user = _user(username, name, f"{username}@exchange.example", password)

@@ -4,6 +4,7 @@ One function per use case; every change writes its audit event in the same trans
 """
 
 from lers.cases.services.checklist import case_checklist, case_facts
+from lers.cases.services.entities import entities_sync
 from lers.cases.services.requests import (
     DRAFT_FIELDS,
     TARGET_KINDS,
@@ -56,6 +57,7 @@ __all__ = [
     "case_verify",
     "case_withdraw",
     "document_add",
+    "entities_sync",
     "message_post",
     "target_add",
 ]
