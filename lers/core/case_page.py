@@ -6,8 +6,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from lers.cases.lifecycle import EXPLANATIONS, Guard, State, Transition
-from lers.cases.models import Case
+from lers.cases.lifecycle import EXPLANATIONS, TRANSITIONS, Guard, State, Transition
+from lers.cases.models import Case, Deadline
 from lers.cases.selectors import case_moves
 from lers.cases.services import case_checklist, case_transition_service
 from lers.core.errors import DomainError
@@ -38,10 +38,14 @@ def case_context(case: Case, user: Any, *, staff: bool) -> dict[str, Any]:
         }
         for t in case_moves(case, user)
     ]
+    deadlines = case.deadlines.order_by("started_at")
+    if not staff and not policy.sla.review_target_published:
+        # The exchange's internal review target is not a promise to the agency.
+        deadlines = deadlines.exclude(kind=Deadline.Kind.REVIEW)
     return {
         "case": case,
         "explanation": EXPLANATIONS[State(case.state)],
-        "deadlines": case.deadlines.order_by("started_at"),
+        "deadlines": deadlines,
         "checklist": case_checklist(case) if case.state == State.DRAFT or staff else [],
         "messages_list": messages,
         "moves": moves,
@@ -56,8 +60,6 @@ def case_context(case: Case, user: Any, *, staff: bool) -> dict[str, Any]:
 
 def apply_transition(request: HttpRequest, case: Case, name: str) -> Case:
     """Parses the transition form and calls its service; domain errors reach the middleware."""
-    from lers.cases.lifecycle import TRANSITIONS
-
     transition: Transition | None = TRANSITIONS.get(name)
     if transition is None:
         raise DomainError(f"no such step: {name}")

@@ -122,3 +122,17 @@ def test_officer_withdraws_from_the_portal(client, make_case, officer_a):
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.state == State.WITHDRAWN
+
+
+@pytest.mark.req("HX-14")
+def test_officers_see_the_review_clock_only_where_the_profile_publishes_it(
+    client, settings, make_case, officer_a
+):
+    settings.LERS_POLICY = "hx97"  # 5-15 business days, published
+    case = make_case(State.SUBMITTED)
+    login(client, officer_a)
+    page = client.get(reverse("portal-case", args=[case.reference])).content.decode()
+    assert "Review and decision" in page
+    settings.LERS_POLICY = "binance"  # an internal target only
+    page = client.get(reverse("portal-case", args=[case.reference])).content.decode()
+    assert "Review and decision" not in page
