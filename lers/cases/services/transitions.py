@@ -18,7 +18,7 @@ from lers.cases.deadlines import (
     deadline_start,
     deadlines_recompute,
 )
-from lers.cases.lifecycle import TRANSITIONS, Guard, State
+from lers.cases.lifecycle import TERMINAL, TRANSITIONS, Guard, State
 from lers.cases.models import Case, Deadline, Entity, Message
 from lers.cases.services.access import lock_case, require_officer_on_case
 from lers.cases.services.checklist import case_checklist
@@ -65,7 +65,7 @@ def _move(
     previous = locked.state
     locked.state = transition.target
     fields = ["state", "updated_at"]
-    if transition.target in (State.CLOSED, State.DECLINED, State.WITHDRAWN):
+    if transition.target in TERMINAL:
         locked.closed_at = timezone.now()
         fields.append("closed_at")
     if "incomplete" in extra:
