@@ -60,3 +60,25 @@ class Officer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.agency.name}"
+
+
+class GovernmentDomain(models.Model):
+    """An administrator's change to the shipped government-domain registry: an addition, or
+    (``active=False``) the withdrawal of a shipped entry."""
+
+    class Kind(models.TextChoices):
+        SUFFIX = "suffix", "Suffix (every domain under it)"
+        DOMAIN = "domain", "Domain (and its subdomains)"
+
+    value = models.CharField(max_length=253, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    country = models.CharField(max_length=3)
+    note = models.CharField(max_length=300, blank=True)
+    active = models.BooleanField(default=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.value if self.active else f"{self.value} (withdrawn)"
