@@ -39,3 +39,10 @@ class NotFound(DomainError):
 
     http_status = 404
     code = "not_found"
+
+
+class TooLarge(DomainError):
+    """An upload over the configured limit."""
+
+    http_status = 413
+    code = "too_large"

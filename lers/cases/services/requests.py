@@ -23,7 +23,8 @@ from lers.cases.services.access import (
     require_case_worker,
     require_officer_on_case,
 )
-from lers.core.errors import DomainError, IllegalTransition, NotPermitted
+from lers.cases.uploads import sniff
+from lers.core.errors import DomainError, IllegalTransition, NotPermitted, TooLarge
 from lers.core.policy import active_policy
 from lers.core.text import clean_text
 
@@ -215,7 +216,7 @@ def document_add(
     content: bytes | IO[bytes],
     content_type: str = "",
 ) -> Document:
-    """Attach a file. Type checks beyond the policy's document types come with the portal."""
+    """Attach a file: its type is judged by its content (``lers.cases.uploads``), not its name."""
     if doc_type not in active_policy().document_types:
         raise DomainError(f"unknown document type {doc_type!r}")
     file = ContentFile(content, name=name) if isinstance(content, bytes) else File(content)
@@ -227,8 +228,13 @@ def document_add(
     if size == 0:
         raise DomainError("the file is empty")
     if size > settings.LERS_MAX_UPLOAD_BYTES:
-        raise DomainError(f"the file is larger than {settings.LERS_MAX_UPLOAD_BYTES // 2**20} MB")
-    file.seek(0)
+        raise TooLarge(
+            f"{name} is {size / 2**20:.1f} MB; the limit is "
+            f"{settings.LERS_MAX_UPLOAD_BYTES // 2**20} MB"
+        )
+    sniffed = sniff(file, name)
+    if not sniffed.ok:
+        raise DomainError(sniffed.reason)
     with transaction.atomic():
         case = lock_case(case)
         if Role.OFFICER in roles_of(by):
@@ -244,7 +250,7 @@ def document_add(
             case=case,
             doc_type=doc_type,
             original_name=name[:300],
-            content_type=content_type[:200],
+            content_type=sniffed.content_type,
             size=size,
             sha256=digest.hexdigest(),
             uploaded_by=by,
@@ -256,7 +262,13 @@ def document_add(
             action="case.document_added",
             obj=document,
             case_ref=case.reference,
-            payload={"doc_type": doc_type, "sha256": document.sha256, "size": size},
+            payload={
+                "doc_type": doc_type,
+                "sha256": document.sha256,
+                "size": size,
+                "content_type": sniffed.content_type,
+                "declared_type": content_type[:200],
+            },
         )
     return document
 

@@ -1,0 +1,113 @@
+"""What an uploaded file really is, judged by its content, never by its name or declared type.
+
+Evidence arrives from outside (officers, email attachments): an executable named ``.pdf`` or
+an HTML page named ``.png`` is refused with the reason. Accepted files keep the type found
+here; they are stored under server-made names and only ever served as attachments.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass
+from typing import IO
+
+# Signatures of what is refused outright: programs, scripts and active web content.
+_EXECUTABLE = [
+    (b"MZ", "a Windows executable"),
+    (b"\x7fELF", "a Linux executable"),
+    (b"\xcf\xfa\xed\xfe", "a macOS executable"),
+    (b"\xce\xfa\xed\xfe", "a macOS executable"),
+    (b"\xca\xfe\xba\xbe", "a macOS or Java executable"),
+    (b"#!", "a script"),
+    (b"\x00asm", "a WebAssembly module"),
+]
+_ACTIVE_MARKERS = (b"<html", b"<!doctype html", b"<script", b"<svg", b"<?php", b"<%")
+
+_SIGNATURES = [
+    (b"%PDF-", "application/pdf", "PDF document"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", "PNG image"),
+    (b"\xff\xd8\xff", "image/jpeg", "JPEG image"),
+    (b"GIF87a", "image/gif", "GIF image"),
+    (b"GIF89a", "image/gif", "GIF image"),
+    (b"II*\x00", "image/tiff", "TIFF image"),
+    (b"MM\x00*", "image/tiff", "TIFF image"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "application/x-ole-storage", "legacy Office document"),
+]
+_OOXML = {
+    "word/": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "DOCX"),
+    "xl/": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "XLSX"),
+    "ppt/": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", "PPTX"),
+}
+_HEAD = 8192
+
+
+@dataclass(frozen=True)
+class Sniffed:
+    ok: bool
+    content_type: str
+    description: str
+    reason: str = ""
+
+
+def _refused(reason: str) -> Sniffed:
+    return Sniffed(False, "", "", reason)
+
+
+def sniff(file: IO[bytes], name: str) -> Sniffed:
+    """Reads the start of ``file`` (and its zip directory for Office files), then rewinds it."""
+    file.seek(0)
+    head = file.read(_HEAD)
+    file.seek(0)
+    label = name.rsplit("/", 1)[-1]
+    for signature, what in _EXECUTABLE:
+        if head.startswith(signature):
+            return _refused(f"{label} is {what}, not a document; executables are not accepted")
+    if head.startswith(b"PK\x03\x04"):
+        return _sniff_zip(file, label)
+    for signature, content_type, description in _SIGNATURES:
+        if head.startswith(signature):
+            return Sniffed(True, content_type, description)
+    if head.startswith((b"RIFF",)) and head[8:12] == b"WEBP":
+        return Sniffed(True, "image/webp", "WebP image")
+    return _sniff_text(head, label)
+
+
+def _sniff_zip(file: IO[bytes], label: str) -> Sniffed:
+    try:
+        with zipfile.ZipFile(file) as archive:
+            names = archive.namelist()
+    except zipfile.BadZipFile:
+        return _refused(f"{label} is a damaged zip archive")
+    finally:
+        file.seek(0)
+    if "[Content_Types].xml" in names:
+        for prefix, (content_type, description) in _OOXML.items():
+            if any(n.startswith(prefix) for n in names):
+                if any(n.lower().endswith("vbaproject.bin") for n in names):
+                    return _refused(f"{label} contains macros; send it without them")
+                return Sniffed(True, content_type, f"{description} document")
+    return Sniffed(True, "application/zip", "zip archive")
+
+
+def _sniff_text(head: bytes, label: str) -> Sniffed:
+    if b"\x00" in head:
+        return _refused(f"{label} is not a document lers recognises (binary content)")
+    lowered = head.lstrip().lower()
+    if any(marker in lowered[:1024] for marker in _ACTIVE_MARKERS):
+        return _refused(f"{label} is web content (HTML/SVG/script); send it as PDF")
+    for encoding in ("utf-8", "gb18030", "big5"):
+        try:
+            head.decode(encoding)
+        except UnicodeDecodeError:
+            # A multi-byte character cut at the end of the sample is not an error.
+            try:
+                head[:-4].decode(encoding)
+            except UnicodeDecodeError:
+                continue
+        kind = "text/csv" if label.lower().endswith(".csv") else "text/plain"
+        if label.lower().endswith(".eml") or head[:200].lower().startswith(
+            (b"from:", b"received:", b"return-path:", b"message-id:", b"mime-version:")
+        ):
+            kind = "message/rfc822"
+        return Sniffed(True, kind, "text")
+    return _refused(f"{label} is not a document lers recognises")
