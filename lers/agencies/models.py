@@ -82,3 +82,80 @@ class GovernmentDomain(models.Model):
 
     def __str__(self) -> str:
         return self.value if self.active else f"{self.value} (withdrawn)"
+
+
+class AccessRequest(models.Model):
+    """An officer asking for an account (BN-02, HX-03, JU-07): reviewed by staff on a clock."""
+
+    class Status(models.TextChoices):
+        EMAIL_UNVERIFIED = "email_unverified", "Waiting for the email code"
+        SUBMITTED = "submitted", "Waiting for review"
+        APPROVED = "approved", "Approved"
+        REFUSED = "refused", "Refused"
+
+    OPEN = (Status.EMAIL_UNVERIFIED, Status.SUBMITTED)
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="access_request"
+    )
+    agency_name = models.CharField(max_length=300)
+    country = models.CharField(max_length=2)
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="access_requests"
+    )
+    title = models.CharField(max_length=200)
+    badge_number = models.CharField(max_length=100, blank=True)
+    office_phone = models.CharField(max_length=32, help_text="E.164")
+    mobile_phone = models.CharField(max_length=32, blank=True, help_text="E.164")
+    supervisor_name = models.CharField(max_length=200)
+    supervisor_email = models.EmailField()
+    # The registry's verdict on the email domain when the request was made (X-05).
+    domain_status = models.CharField(max_length=20, blank=True)
+    domain_reason = models.CharField(max_length=300, blank=True)
+    email_code_hash = models.CharField(max_length=64, blank=True)
+    email_code_expires_at = models.DateTimeField(null=True, blank=True)
+    email_code_attempts = models.PositiveSmallIntegerField(default=0)
+    email_verified_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.EMAIL_UNVERIFIED
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    overdue_notified = models.BooleanField(default=False)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    refusal_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            # the staff queue: open requests by due time
+            models.Index(fields=["status", "due_at"], name="access_queue"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user.email} ({self.agency_name})"
+
+
+def _proof_path(instance: AccessProof, filename: str) -> str:
+    return f"access/{instance.access_request_id}/{instance.sha256}"
+
+
+class AccessProof(models.Model):
+    """Proof of authority attached to an access request: a badge photo, an authorisation letter."""
+
+    access_request = models.ForeignKey(
+        AccessRequest, on_delete=models.CASCADE, related_name="proofs"
+    )
+    doc_type = models.CharField(max_length=50)
+    file = models.FileField(upload_to=_proof_path, max_length=300)
+    original_name = models.CharField(max_length=300)
+    content_type = models.CharField(max_length=200)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.doc_type}: {self.original_name}"

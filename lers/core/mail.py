@@ -12,22 +12,29 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from lers.jobs.services import job_enqueue
 
 
-def mail_enqueue(*, to: list[str], template: str, context: dict[str, Any]) -> None:
+def mail_enqueue(
+    *, to: list[str], template: str, context: dict[str, Any], language: str | None = None
+) -> None:
+    """Renders in ``language`` (the recipient's), or the one active now."""
     recipients = sorted({address for address in to if address})
     if not recipients:
         return
-    subject = render_to_string(f"emails/{template}.subject.txt", context).strip()
+    with translation.override(language or translation.get_language()):
+        subject = render_to_string(f"emails/{template}.subject.txt", context).strip()
+        text = render_to_string(f"emails/{template}.txt", context)
+        html = render_to_string(f"emails/{template}.html", context)
     job_enqueue(
         name="mail.send",
         payload={
             "to": recipients,
             "subject": " ".join(subject.split()),
-            "text": render_to_string(f"emails/{template}.txt", context),
-            "html": render_to_string(f"emails/{template}.html", context),
+            "text": text,
+            "html": html,
         },
     )
 

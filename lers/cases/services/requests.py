@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from typing import IO, Any
 
-from django.conf import settings
-from django.core.files.base import ContentFile, File
 from django.db import transaction
 
 from lers.accounts.models import Role, User
@@ -23,10 +20,10 @@ from lers.cases.services.access import (
     require_case_worker,
     require_officer_on_case,
 )
-from lers.cases.uploads import sniff
-from lers.core.errors import DomainError, IllegalTransition, NotPermitted, TooLarge
+from lers.core.errors import DomainError, IllegalTransition, NotPermitted
 from lers.core.policy import active_policy
 from lers.core.text import clean_text
+from lers.core.uploads import upload_check
 
 DRAFT_FIELDS = frozenset(
     {
@@ -216,25 +213,10 @@ def document_add(
     content: bytes | IO[bytes],
     content_type: str = "",
 ) -> Document:
-    """Attach a file: its type is judged by its content (``lers.cases.uploads``), not its name."""
+    """Attach a file: its type is judged by its content (``lers.core.uploads``), not its name."""
     if doc_type not in active_policy().document_types:
         raise DomainError(f"unknown document type {doc_type!r}")
-    file = ContentFile(content, name=name) if isinstance(content, bytes) else File(content)
-    digest = hashlib.sha256()
-    size = 0
-    for chunk in file.chunks():
-        digest.update(chunk)
-        size += len(chunk)
-    if size == 0:
-        raise DomainError("the file is empty")
-    if size > settings.LERS_MAX_UPLOAD_BYTES:
-        raise TooLarge(
-            f"{name} is {size / 2**20:.1f} MB; the limit is "
-            f"{settings.LERS_MAX_UPLOAD_BYTES // 2**20} MB"
-        )
-    sniffed = sniff(file, name)
-    if not sniffed.ok:
-        raise DomainError(sniffed.reason)
+    upload = upload_check(name=name, content=content)
     with transaction.atomic():
         case = lock_case(case)
         if Role.OFFICER in roles_of(by):
@@ -249,13 +231,13 @@ def document_add(
         document = Document(
             case=case,
             doc_type=doc_type,
-            original_name=name[:300],
-            content_type=sniffed.content_type,
-            size=size,
-            sha256=digest.hexdigest(),
+            original_name=upload.name,
+            content_type=upload.content_type,
+            size=upload.size,
+            sha256=upload.sha256,
             uploaded_by=by,
         )
-        document.file.save(name, file, save=False)
+        document.file.save(name, upload.file, save=False)
         document.save()
         audit_record(
             actor=by,
@@ -265,8 +247,8 @@ def document_add(
             payload={
                 "doc_type": doc_type,
                 "sha256": document.sha256,
-                "size": size,
-                "content_type": sniffed.content_type,
+                "size": upload.size,
+                "content_type": upload.content_type,
                 "declared_type": content_type[:200],
             },
         )

@@ -9,8 +9,8 @@ import pytest
 
 from lers.cases.lifecycle import State
 from lers.cases.services import document_add
-from lers.cases.uploads import sniff
 from lers.core.errors import DomainError, TooLarge
+from lers.core.uploads import sniff
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32

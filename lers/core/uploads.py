@@ -7,9 +7,15 @@ here; they are stored under server-made names and only ever served as attachment
 
 from __future__ import annotations
 
+import hashlib
 import zipfile
 from dataclasses import dataclass
 from typing import IO
+
+from django.conf import settings
+from django.core.files.base import ContentFile, File
+
+from lers.core.errors import DomainError, TooLarge
 
 # Signatures of what is refused outright: programs, scripts and active web content.
 _EXECUTABLE = [
@@ -111,3 +117,42 @@ def _sniff_text(head: bytes, label: str) -> Sniffed:
             kind = "message/rfc822"
         return Sniffed(True, kind, "text")
     return _refused(f"{label} is not a document lers recognises")
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file checked and ready to store: its size, its SHA-256, and what it really is."""
+
+    file: File
+    name: str
+    size: int
+    sha256: str
+    content_type: str
+    description: str
+
+
+def upload_check(*, name: str, content: bytes | IO[bytes]) -> Upload:
+    """Size limit (413), non-empty, content sniffed; raises a domain error with the reason."""
+    file = ContentFile(content, name=name) if isinstance(content, bytes) else File(content)
+    digest = hashlib.sha256()
+    size = 0
+    for chunk in file.chunks():
+        digest.update(chunk)
+        size += len(chunk)
+    if size == 0:
+        raise DomainError(f"{name} is empty")
+    limit = settings.LERS_MAX_UPLOAD_BYTES
+    if size > limit:
+        raise TooLarge(f"{name} is {size / 2**20:.1f} MB; the limit is {limit / 2**20:.0f} MB")
+    sniffed = sniff(file, name)
+    if not sniffed.ok:
+        raise DomainError(sniffed.reason)
+    file.seek(0)
+    return Upload(
+        file=file,
+        name=name[:300],
+        size=size,
+        sha256=digest.hexdigest(),
+        content_type=sniffed.content_type,
+        description=sniffed.description,
+    )

@@ -1,0 +1,31 @@
+"""Agencies' use cases: officers' access requests and the government-domain registry."""
+
+from lers.agencies.services.access import (
+    access_proof_add,
+    access_request_approve,
+    access_request_confirm_email,
+    access_request_create,
+    access_request_refuse,
+    access_request_resend_code,
+    access_requests_sweep,
+    phone_e164,
+)
+from lers.agencies.services.registry import (
+    domain_registry,
+    government_domain_add,
+    government_domain_withdraw,
+)
+
+__all__ = [
+    "access_proof_add",
+    "access_request_approve",
+    "access_request_confirm_email",
+    "access_request_create",
+    "access_request_refuse",
+    "access_request_resend_code",
+    "access_requests_sweep",
+    "domain_registry",
+    "government_domain_add",
+    "government_domain_withdraw",
+    "phone_e164",
+]

@@ -1,0 +1,354 @@
+"""An officer's request for access (BN-02, HX-03, JU-07, X-01, X-05).
+
+The officer signs up with their official email, proves the mailbox with a code, attaches proof
+of authority and names a supervisor and an office landline; staff approve or refuse within the
+profile's access-review clock. Nothing here says whether an address already has an account.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from typing import IO
+
+import phonenumbers
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+
+from lers.accounts.models import Role, User
+from lers.accounts.roles import roles_of
+from lers.agencies.models import AccessProof, AccessRequest, Agency, Officer
+from lers.agencies.services.registry import domain_registry
+from lers.audit.services import audit_record
+from lers.cases.calendar import calendar_for
+from lers.core.errors import DomainError, GuardFailed, IllegalTransition, NotPermitted
+from lers.core.mail import mail_enqueue
+from lers.core.policy import active_policy
+from lers.core.text import clean_text
+from lers.core.uploads import upload_check
+
+CODE_LIFETIME = dt.timedelta(minutes=30)
+CODE_MAX_ATTEMPTS = 5
+REVIEWERS = frozenset({Role.INTAKE_ANALYST, Role.ADMIN})
+
+
+def _code_hash(code: str) -> str:
+    # Keyed, so a database dump does not give away the codes of pending requests.
+    return hmac.new(settings.SECRET_KEY.encode(), code.encode(), hashlib.sha256).hexdigest()
+
+
+def phone_e164(value: str, *, region: str | None) -> str:
+    """A phone number in E.164, or a domain error saying why it is not one."""
+    try:
+        number = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException as exc:
+        raise DomainError(f"{value!r} is not a phone number: {exc}") from None
+    if not phonenumbers.is_valid_number(number):
+        raise DomainError(f"{value!r} is not a valid phone number for its country")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _new_code(access_request: AccessRequest) -> str:
+    code = f"{secrets.randbelow(10**6):06d}"
+    access_request.email_code_hash = _code_hash(code)
+    access_request.email_code_expires_at = timezone.now() + CODE_LIFETIME
+    access_request.email_code_attempts = 0
+    return code
+
+
+def access_request_create(
+    *,
+    email: str,
+    password: str,
+    full_name: str,
+    agency_name: str,
+    country: str,
+    title: str,
+    office_phone: str,
+    supervisor_name: str,
+    supervisor_email: str,
+    mobile_phone: str = "",
+    badge_number: str = "",
+    language: str = "en",
+) -> AccessRequest | None:
+    """Start a request; returns None (and emails the owner) when the address has an account."""
+    email = clean_text(email).lower()
+    try:
+        validate_email(email)
+        validate_email(supervisor_email)
+    except ValidationError:
+        raise DomainError("enter valid email addresses for yourself and your supervisor") from None
+    country = country.strip().upper()
+    if len(country) != 2 or not country.isalpha():
+        raise DomainError("the country is a two-letter ISO code, e.g. GB or HK")
+    office = phone_e164(office_phone, region=country)
+    mobile = phone_e164(mobile_phone, region=country) if mobile_phone.strip() else ""
+    for label, value in (
+        ("your name", full_name),
+        ("your agency", agency_name),
+        ("your title", title),
+        ("your supervisor's name", supervisor_name),
+    ):
+        if not clean_text(value):
+            raise DomainError(f"{label} is required")
+    if User.objects.filter(email__iexact=email).exists():
+        # Same answer as for a new address; the owner learns what happened by email.
+        mail_enqueue(
+            to=[email], template="access_exists", context={"email": email}, language=language
+        )
+        return None
+    try:
+        validate_password(password)
+    except ValidationError as exc:
+        raise DomainError(" ".join(exc.messages)) from None
+    check = domain_registry().check(email)
+    with transaction.atomic():
+        user = User.objects.create_user(
+            username=email,
+            email=email,
+            password=password,
+            display_name=clean_text(full_name),
+            preferred_language=language,
+        )
+        access_request = AccessRequest(
+            user=user,
+            agency_name=clean_text(agency_name),
+            country=country,
+            title=clean_text(title),
+            badge_number=clean_text(badge_number),
+            office_phone=office,
+            mobile_phone=mobile,
+            supervisor_name=clean_text(supervisor_name),
+            supervisor_email=supervisor_email.strip().lower(),
+            domain_status=check.status,
+            domain_reason=check.reason[:300],
+        )
+        code = _new_code(access_request)
+        access_request.save()
+        audit_record(
+            actor=user,
+            action="access.requested",
+            obj=access_request,
+            payload={"domain_status": check.status, "country": country},
+        )
+        mail_enqueue(
+            to=[email],
+            template="access_code",
+            context={"code": code, "minutes": int(CODE_LIFETIME.total_seconds() // 60)},
+            language=language,
+        )
+    return access_request
+
+
+def access_request_resend_code(*, access_request: AccessRequest) -> None:
+    with transaction.atomic():
+        locked = AccessRequest.objects.select_for_update().get(pk=access_request.pk)
+        if locked.status != AccessRequest.Status.EMAIL_UNVERIFIED:
+            raise IllegalTransition("the email address is already confirmed")
+        code = _new_code(locked)
+        locked.save(
+            update_fields=["email_code_hash", "email_code_expires_at", "email_code_attempts"]
+        )
+        mail_enqueue(
+            to=[locked.user.email],
+            template="access_code",
+            context={"code": code, "minutes": int(CODE_LIFETIME.total_seconds() // 60)},
+            language=locked.user.preferred_language,
+        )
+
+
+def _review_due(now: dt.datetime) -> dt.datetime | None:
+    days = active_policy().sla.access_review_business_days
+    if days is None:
+        return None
+    entity = active_policy().entities[0]
+    calendar = calendar_for(entity.jurisdiction, entity.subdivision, entity.timezone)
+    return calendar.add_business_days(now, days)
+
+
+def access_request_confirm_email(*, access_request: AccessRequest, code: str) -> AccessRequest:
+    """The mailbox is the officer's: the request joins the staff queue and its clock starts."""
+    with transaction.atomic():
+        locked = AccessRequest.objects.select_for_update().get(pk=access_request.pk)
+        if locked.status != AccessRequest.Status.EMAIL_UNVERIFIED:
+            raise IllegalTransition("the email address is already confirmed")
+        if locked.email_code_attempts >= CODE_MAX_ATTEMPTS:
+            raise GuardFailed("too many wrong codes: ask for a new one")
+        expired = locked.email_code_expires_at is None or timezone.now() > (
+            locked.email_code_expires_at
+        )
+        right = hmac.compare_digest(locked.email_code_hash, _code_hash(code.strip()))
+        if expired or not right:
+            # The failed attempt is committed: the error is raised after the transaction.
+            locked.email_code_attempts += 1
+            locked.save(update_fields=["email_code_attempts"])
+    if expired or not right:
+        raise GuardFailed("that code has expired" if expired else "that code is not right")
+    with transaction.atomic():
+        locked = AccessRequest.objects.select_for_update().get(pk=access_request.pk)
+        if locked.status != AccessRequest.Status.EMAIL_UNVERIFIED:
+            raise IllegalTransition("the email address is already confirmed")
+        now = timezone.now()
+        locked.email_verified_at = now
+        locked.email_code_hash = ""
+        locked.status = AccessRequest.Status.SUBMITTED
+        locked.submitted_at = now
+        locked.due_at = _review_due(now)
+        locked.save()
+        audit_record(
+            actor=locked.user,
+            action="access.email_confirmed",
+            obj=locked,
+            payload={"due_at": locked.due_at},
+        )
+    return locked
+
+
+def access_proof_add(
+    *, access_request: AccessRequest, by: User, doc_type: str, name: str, content: bytes | IO[bytes]
+) -> AccessProof:
+    accepted = active_policy().officer_verification.proof_of_authority_any_of
+    if doc_type not in accepted:
+        labels = [active_policy().document_types[c].label for c in accepted]
+        raise DomainError(f"proof of authority is one of: {', '.join(labels)}")
+    upload = upload_check(name=name, content=content)
+    with transaction.atomic():
+        locked = AccessRequest.objects.select_for_update().get(pk=access_request.pk)
+        if locked.user_id != by.pk:
+            raise NotPermitted("not your request")
+        if locked.status not in AccessRequest.OPEN:
+            raise IllegalTransition("this request has been decided")
+        proof = AccessProof(
+            access_request=locked,
+            doc_type=doc_type,
+            original_name=upload.name,
+            content_type=upload.content_type,
+            size=upload.size,
+            sha256=upload.sha256,
+        )
+        proof.file.save(name, upload.file, save=False)
+        proof.save()
+        audit_record(
+            actor=by,
+            action="access.proof_added",
+            obj=proof,
+            payload={"doc_type": doc_type, "sha256": upload.sha256},
+        )
+    return proof
+
+
+def _decidable(access_request: AccessRequest, by: User) -> AccessRequest:
+    if not roles_of(by) & REVIEWERS:
+        raise NotPermitted("only intake analysts and administrators decide access requests")
+    locked = AccessRequest.objects.select_for_update().get(pk=access_request.pk)
+    if locked.status != AccessRequest.Status.SUBMITTED:
+        raise IllegalTransition(
+            "only a request with a confirmed email, not yet decided, can be decided",
+            state=locked.status,
+        )
+    return locked
+
+
+def access_request_approve(*, access_request: AccessRequest, by: User, agency: Agency) -> Officer:
+    with transaction.atomic():
+        locked = _decidable(access_request, by)
+        if not locked.proofs.exists():
+            raise GuardFailed("no proof of authority is attached")
+        if agency.country != locked.country:
+            raise GuardFailed(
+                f"the officer gave {locked.country} but {agency.name} is in {agency.country}"
+            )
+        officer = Officer.objects.create(
+            user=locked.user,
+            agency=agency,
+            title=locked.title,
+            badge_number=locked.badge_number,
+            office_phone=locked.office_phone,
+            mobile_phone=locked.mobile_phone,
+            supervisor_name=locked.supervisor_name,
+            supervisor_email=locked.supervisor_email,
+            status=Officer.Status.ACTIVE,
+        )
+        now = timezone.now()
+        locked.status = AccessRequest.Status.APPROVED
+        locked.agency = agency
+        locked.decided_at = now
+        locked.decided_by = by
+        locked.save(update_fields=["status", "agency", "decided_at", "decided_by"])
+        audit_record(
+            actor=by,
+            action="access.approved",
+            obj=locked,
+            payload={
+                "agency_id": agency.pk,
+                "officer_id": officer.pk,
+                "late": locked.due_at is not None and now > locked.due_at,
+            },
+        )
+        mail_enqueue(to=[locked.user.email], template="access_approved", context={"agency": agency})
+    return officer
+
+
+def access_request_refuse(*, access_request: AccessRequest, by: User, reason: str) -> None:
+    reason = clean_text(reason)
+    if not reason:
+        raise GuardFailed("a refusal gives the officer a reason")
+    with transaction.atomic():
+        locked = _decidable(access_request, by)
+        now = timezone.now()
+        locked.status = AccessRequest.Status.REFUSED
+        locked.refusal_reason = reason
+        locked.decided_at = now
+        locked.decided_by = by
+        locked.save(update_fields=["status", "refusal_reason", "decided_at", "decided_by"])
+        locked.user.is_active = False
+        locked.user.save(update_fields=["is_active"])
+        audit_record(
+            actor=by,
+            action="access.refused",
+            obj=locked,
+            payload={"reason": reason, "late": locked.due_at is not None and now > locked.due_at},
+        )
+        mail_enqueue(
+            to=[locked.user.email],
+            template="access_refused",
+            context={"reason": reason},
+            language=locked.user.preferred_language,
+        )
+
+
+def access_requests_sweep(*, now: dt.datetime | None = None) -> int:
+    """Tells the reviewers once about each request past its review clock."""
+    now = now or timezone.now()
+    reviewers = list(
+        User.objects.filter(role_grants__role=Role.INTAKE_ANALYST, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    count = 0
+    overdue = AccessRequest.objects.filter(
+        status=AccessRequest.Status.SUBMITTED, due_at__lt=now, overdue_notified=False
+    )
+    for pk in overdue.values_list("pk", flat=True):
+        with transaction.atomic():
+            locked = (
+                AccessRequest.objects.select_for_update()
+                .filter(pk=pk, overdue_notified=False)
+                .first()
+            )
+            if locked is None:
+                continue
+            locked.overdue_notified = True
+            locked.save(update_fields=["overdue_notified"])
+            audit_record(actor=None, action="access.overdue", obj=locked)
+            mail_enqueue(
+                to=reviewers, template="access_overdue", context={"access_request": locked}
+            )
+            count += 1
+    return count
