@@ -1,9 +1,17 @@
 from django.urls import path
 
-from lers.workbench import views
+from lers.workbench import access_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("access/", access_views.access_queue, name="workbench-access"),
+    path("access/<int:pk>/", access_views.access_detail, name="workbench-access-detail"),
+    path("access/<int:pk>/decide/", access_views.access_decide, name="workbench-access-decide"),
+    path(
+        "access/<int:pk>/proofs/<int:proof_pk>/",
+        access_views.access_proof_download,
+        name="workbench-access-proof",
+    ),
     path("cases/<str:reference>/", views.case_detail, name="workbench-case"),
     path(
         "cases/<str:reference>/steps/<str:name>/",

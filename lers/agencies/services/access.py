@@ -352,3 +352,16 @@ def access_requests_sweep(*, now: dt.datetime | None = None) -> int:
             )
             count += 1
     return count
+
+
+def access_proof_open(*, user: User, proof: AccessProof) -> AccessProof:
+    """A reviewer opens an officer's proof of authority: the read is on the record."""
+    if not roles_of(user) & REVIEWERS:
+        raise NotPermitted("only reviewers open proofs of authority")
+    audit_record(
+        actor=user,
+        action="access.proof_viewed",
+        obj=proof,
+        payload={"access_request_id": proof.access_request_id},
+    )
+    return proof

@@ -1,0 +1,42 @@
+"""The agency directory: the agencies lers knows and the contacts call-backs rely on."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from lers.accounts.models import User
+from lers.accounts.roles import roles_of
+from lers.agencies.models import Agency
+from lers.agencies.services.access import REVIEWERS
+from lers.audit.services import audit_record
+from lers.core.errors import DomainError, NotPermitted
+from lers.core.text import clean_text
+
+
+def agency_create(
+    *, name: str, country: str, kind: str, email_domains: list[str], by: User
+) -> Agency:
+    if not roles_of(by) & REVIEWERS:
+        raise NotPermitted("only intake analysts and administrators add agencies")
+    name = clean_text(name)
+    country = country.strip().upper()
+    if not name or len(country) != 2:
+        raise DomainError("an agency has a name and a two-letter country code")
+    if kind not in Agency.Kind.values:
+        raise DomainError(f"unknown kind of agency {kind!r}")
+    with transaction.atomic():
+        if Agency.objects.filter(name__iexact=name, country=country).exists():
+            raise DomainError(f"{name} ({country}) is already in the directory")
+        agency = Agency.objects.create(
+            name=name,
+            country=country,
+            kind=kind,
+            email_domains=sorted({d.strip().lower() for d in email_domains if d.strip()}),
+        )
+        audit_record(
+            actor=by,
+            action="agency.created",
+            obj=agency,
+            payload={"name": name, "country": country, "kind": kind},
+        )
+    return agency
