@@ -20,6 +20,7 @@ demo: install
 	$(LERS) demo
 	@echo
 	@echo "  lers is running on http://127.0.0.1:8000  (Ctrl-C stops the server and the worker)"
+	@echo "  second-factor code of a demo account: $(LERS) demo --code USERNAME"
 	@echo
 	@$(LERS) worker & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \

@@ -94,6 +94,10 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "lers.core",
     "lers.accounts",
     "lers.audit",
@@ -112,6 +116,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "lers.core.middleware.RequireSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "lers.core.middleware.DomainErrorMiddleware",
@@ -120,9 +126,34 @@ MIDDLEWARE = [
 ROOT_URLCONF = "lers.urls"
 WSGI_APPLICATION = "lers.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
-LOGIN_URL = "login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "login"
+LOGOUT_REDIRECT_URL = "account_login"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+
+# Sign-in (django-allauth): officers sign in with their email (their username), staff with a
+# username. Accounts are not opened by sign-up but by an approved access request (portal).
+ACCOUNT_ADAPTER = "lers.accounts.adapter.LersAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_EMAIL_VERIFICATION = "none"  # the access request proves the mailbox with its own code
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_SESSION_REMEMBER = False
+# Failed sign-ins are limited per address and per account; the answer never says which failed.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": env.str("LERS_LOGIN_RATE_LIMIT", "10/m/ip,5/5m/key"),
+    "reset_password": "20/m/ip,5/m/key",
+}
+# A second factor for every account: TOTP or a passkey / security key, with recovery
+# codes. lers.core.middleware sends an account without one to set it up before anything else.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_ALLOW_UNVERIFIED_EMAIL = True  # addresses are proven by lers's own access-request code
+MFA_TOTP_ISSUER = env.str("LERS_TOTP_ISSUER", "lers")
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG  # http://127.0.0.1 in the demo only
 
 TEMPLATES = [
     {
@@ -239,6 +270,20 @@ LOGGING = {
     "loggers": {
         "lers": {"handlers": ["console"], "level": env.str("LERS_LOG_LEVEL", "INFO")},
     },
+}
+
+# Rate limits and one-time codes need a cache every process shares: files under the data
+# directory by default (one machine), Redis when REDIS_URL is set (several machines).
+REDIS_URL = env.str("REDIS_URL")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+        }
+    )
 }
 
 # Largest accepted upload (documents, attachments), in MB.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from lers.accounts.mfa import totp_provision
 from lers.accounts.models import Role, User
 from lers.accounts.services import role_grant
 from lers.agencies.models import Agency, Officer
@@ -18,6 +19,8 @@ from lers.core.policy import active_policy
 from lers.demo.services import complete_request
 
 PASSWORD = "correct-horse-battery-staple"
+# Every persona has a second factor, as every real account must (X-01).
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -27,6 +30,17 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(settings, request):
+    """Rate limits and one-time codes start clean in every test."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": request.node.nodeid,
+        }
+    }
 
 
 @pytest.fixture
@@ -52,6 +66,7 @@ def make_user(username: str, *roles: Role) -> User:
     )
     for role in roles:
         role_grant(user=user, role=role, by=None)
+    totp_provision(user, TOTP_SECRET)
     return user
 
 
@@ -67,6 +82,7 @@ def make_officer(username: str, agency: Agency, *, admin: bool = False) -> User:
         status=Officer.Status.ACTIVE,
         is_agency_admin=admin,
     )
+    totp_provision(user, TOTP_SECRET)
     return user
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from lers.core.errors import DomainError
 
@@ -27,3 +29,26 @@ class DomainErrorMiddleware:
             )
         html = render_to_string("core/domain_error.html", {"error": exception}, request=request)
         return HttpResponse(html, status=exception.http_status)
+
+
+class RequireSecondFactorMiddleware:
+    """Every signed-in account sets up a second factor before anything else (X-01)."""
+
+    # Setting up the factor, signing out, the access-request pages that lead there, and assets.
+    EXEMPT = ("/accounts/", "/static/")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from lers.accounts.mfa import has_second_factor
+
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not request.path.startswith(self.EXEMPT)
+            and not has_second_factor(user)
+        ):
+            return redirect(f"{reverse('mfa_activate_totp')}?next={request.path}")
+        return self.get_response(request)

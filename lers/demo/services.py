@@ -7,13 +7,16 @@ services, and a small synthetic exchange.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hmac
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from lers.accounts.mfa import has_second_factor, totp_provision
 from lers.accounts.models import Role, User
 from lers.accounts.services import role_grant
 from lers.agencies.models import Agency, Officer
@@ -115,6 +118,12 @@ class DemoSummary:
     exchange: ExchangeSummary | None = None
 
 
+def demo_totp_secret(username: str) -> str:
+    """A demo account's TOTP secret: stable for this data directory's key, never in the code."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"demo-totp:{username}".encode(), "sha256")
+    return base64.b32encode(digest.digest()[:20]).decode("ascii")
+
+
 def _user(username: str, name: str, email: str, password: str) -> User:
     user, created = User.objects.get_or_create(
         username=username, defaults={"display_name": name, "email": email}
@@ -122,6 +131,8 @@ def _user(username: str, name: str, email: str, password: str) -> User:
     if created:
         user.set_password(password)
         user.save(update_fields=["password"])
+    if not has_second_factor(user):
+        totp_provision(user, demo_totp_secret(username))
     return user
 
 

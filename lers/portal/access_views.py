@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -65,12 +65,17 @@ def access_confirm(request: HttpRequest) -> HttpResponse:
                 form.add_error("code", exc.message)
             else:
                 del request.session[SESSION_KEY]
-                login(
+                messages.success(
                     request,
-                    confirmed.user,
-                    backend="django.contrib.auth.backends.ModelBackend",
+                    _(
+                        "%(email)s is confirmed. Sign in with it and your password: you will "
+                        "then set up your second factor and attach your proof of authority."
+                    )
+                    % {"email": confirmed.user.email},
                 )
-                return redirect("portal-access-status")
+                return redirect(
+                    f"{reverse('account_login')}?next={reverse('portal-access-status')}"
+                )
     return render(request, "portal/access_confirm.html", {"form": form})
 
 

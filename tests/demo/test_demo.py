@@ -51,3 +51,15 @@ def test_demo_command_prints_the_logins(capsys):
     out = capsys.readouterr().out
     assert "analyst" in out and "met.smith" in out and "hkpf.chan" in out
     assert "password" in out
+
+
+@pytest.mark.req("X-01")
+def test_demo_accounts_have_a_second_factor_and_the_command_prints_its_code(capsys):
+    from lers.accounts.mfa import has_second_factor, totp_code
+    from lers.demo.services import demo_totp_secret
+
+    demo_seed(password="demo-password-123", exchange_users=10)
+    assert all(has_second_factor(user) for user in User.objects.all())
+    call_command("demo", "--code", "analyst")
+    out = capsys.readouterr().out
+    assert out.split()[0] == totp_code(demo_totp_secret("analyst"))

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from lers.accounts.mfa import totp_code
 from lers.agencies.models import AccessRequest, Agency, Officer
 from lers.audit.models import AuditEvent
 from lers.core.policy import active_policy
@@ -41,7 +42,19 @@ def request_access(client) -> AccessRequest:
     assert response.status_code == 302
     response = client.post(reverse("portal-access-confirm"), {"code": mailed_code()})
     assert response.status_code == 302
-    assert response["Location"] == reverse("portal-access-status")
+    assert response["Location"].startswith(reverse("account_login"))
+    signed_in = client.post(
+        response["Location"], {"login": FORM["email"], "password": FORM["password"]}
+    )
+    assert signed_in.status_code == 302
+    # before anything else, the new account sets up its second factor.
+    response = client.get(reverse("portal-access-status"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("mfa_activate_totp"))
+    client.get(reverse("mfa_activate_totp"))
+    secret = client.session["mfa.totp.secret"]
+    activated = client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)})
+    assert activated.status_code == 302
     proof = active_policy().officer_verification.proof_of_authority_any_of[0]
     upload = client.post(
         reverse("portal-access-proof"),
@@ -109,8 +122,7 @@ def test_signing_up_with_an_existing_address_looks_the_same(client, officer_a):
 
 
 def test_an_executable_proof_is_refused_with_the_reason(client):
-    client.post(reverse("portal-access"), FORM)
-    client.post(reverse("portal-access-confirm"), {"code": mailed_code()})
+    request_access(client)
     proof = active_policy().officer_verification.proof_of_authority_any_of[0]
     response = client.post(
         reverse("portal-access-proof"),
@@ -161,4 +173,4 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
     ):
         response = client.get(reverse(name, args=args))
         assert response.status_code == 302
-        assert reverse("login") in response["Location"]
+        assert reverse("account_login") in response["Location"]

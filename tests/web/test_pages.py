@@ -20,8 +20,8 @@ def login(client, user):
 def test_anonymous_visitors_are_sent_to_sign_in(client):
     response = client.get(reverse("home"))
     assert response.status_code == 302
-    assert reverse("login") in response["Location"]
-    assert client.get(reverse("login")).status_code == 200
+    assert reverse("account_login") in response["Location"]
+    assert client.get(reverse("account_login")).status_code == 200
 
 
 def test_officer_sees_own_case_in_the_portal(client, make_case, officer_a):

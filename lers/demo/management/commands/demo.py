@@ -8,7 +8,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from lers.demo.services import demo_seed
+from lers.accounts.mfa import totp_code
+from lers.demo.services import demo_seed, demo_totp_secret
 
 
 class Command(BaseCommand):
@@ -22,12 +23,23 @@ class Command(BaseCommand):
         )
         parser.add_argument("--exchange-users", type=int, default=2000)
         parser.add_argument("--seed", type=int, default=7)
+        parser.add_argument(
+            "--code",
+            metavar="USERNAME",
+            help="print the current second-factor code of a demo account, and its secret",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.PRODUCTION:
             raise CommandError(
                 "lers demo creates known passwords: refused when LERS_MODE=production"
             )
+        if options["code"]:
+            secret = demo_totp_secret(options["code"])
+            self.stdout.write(
+                f"{totp_code(secret)}   (TOTP secret for an authenticator app: {secret})"
+            )
+            return
         password = options["password"] or settings.LERS_DEMO_PASSWORD
         summary = demo_seed(
             password=password, exchange_users=options["exchange_users"], seed=options["seed"]
@@ -41,7 +53,10 @@ class Command(BaseCommand):
                 f"Synthetic exchange: {summary.exchange.users} users, "
                 f"{summary.exchange.addresses} deposit addresses ({summary.exchange.url})"
             )
-        self.stdout.write(f"Sign in with any of these (password: {password}):")
+        self.stdout.write(
+            f"Sign in with any of these (password: {password}); every account has a second "
+            "factor: `lers demo --code USERNAME` prints its current code."
+        )
         self.stdout.write("  staff:    " + ", ".join(summary.staff))
         for username, agency in summary.officers:
             self.stdout.write(f"  officer:  {username:12} {agency}")

@@ -1,0 +1,77 @@
+"""Signing in: a second factor for every account, no hint whether an account exists, and a
+limit on guessing (X-01, X-05)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from lers.accounts.mfa import totp_code
+from lers.accounts.models import User
+from tests.conftest import PASSWORD, TOTP_SECRET
+
+pytestmark = [pytest.mark.django_db, pytest.mark.req("X-01")]
+
+
+def sign_in(client, username: str, password: str = PASSWORD):
+    return client.post(reverse("account_login"), {"login": username, "password": password})
+
+
+def test_a_password_alone_does_not_sign_in(client, analyst):
+    response = sign_in(client, "analyst")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_authenticate")
+    assert client.get(reverse("home")).status_code == 302  # still anonymous
+    done = client.post(reverse("mfa_authenticate"), {"code": totp_code(TOTP_SECRET)})
+    assert done.status_code == 302
+    assert client.get(reverse("home")).status_code == 200
+
+
+def test_a_wrong_code_is_refused(client, analyst):
+    sign_in(client, "analyst")
+    wrong = f"{(int(totp_code(TOTP_SECRET)) + 1) % 10**6:06d}"
+    response = client.post(reverse("mfa_authenticate"), {"code": wrong})
+    assert response.status_code == 200
+    assert client.get(reverse("home")).status_code == 302
+
+
+@pytest.mark.req("X-05")
+def test_the_answer_does_not_say_whether_the_account_exists(client, analyst):
+    def answer(username: str) -> str:
+        page = sign_in(client, username, "not the password at all").content.decode()
+        page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
+        return page.replace(username, "X")
+
+    wrong_password = answer("analyst")
+    assert "not correct" in wrong_password
+    assert wrong_password == answer("nobody-here")
+
+
+@pytest.mark.req("X-05")
+def test_guessing_a_password_is_limited(client, analyst):
+    for _ in range(5):
+        sign_in(client, "analyst", "a wrong guess of the password")
+    blocked = sign_in(client, "analyst")  # the right password, too late
+    assert blocked.status_code in (200, 429)
+    assert blocked.status_code == 429 or "Too many" in blocked.content.decode()
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_an_account_without_a_second_factor_must_set_one_up_first(client):
+    User.objects.create_user(username="newstaff", password=PASSWORD, email="n@exchange.example")
+    response = sign_in(client, "newstaff")
+    assert response.status_code == 302
+    page = client.get(reverse("home"))
+    assert page.status_code == 302
+    assert page["Location"].startswith(reverse("mfa_activate_totp"))
+    client.get(reverse("mfa_activate_totp"))
+    secret = client.session["mfa.totp.secret"]
+    client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)})
+    assert client.get(reverse("portal-cases")).status_code == 200
+
+
+def test_sign_up_is_closed_officers_request_access(client):
+    response = client.get(reverse("account_signup"))
+    assert "closed" in response.content.decode().lower()
