@@ -1,0 +1,352 @@
+"""extract(): every identifier in free text (letters, email bodies, PDF text, spreadsheet cells).
+
+Text is first normalised one character at a time (full-width forms to ASCII, zero-width
+characters dropped) while remembering where each character came from, so every span points
+into the caller's original text. A second pass joins lines, to catch addresses that a PDF
+wrapped or hyphenated; a joined match is kept only when a checksum confirms it, because two
+unrelated lines glued together must not become an identifier.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+
+from lers.identifiers import chains as rules
+from lers.identifiers import contact
+from lers.identifiers.model import (
+    ADDRESS,
+    EMAIL,
+    IP,
+    MEMO,
+    PHONE,
+    PRIVATE_KEY,
+    TX_HASH,
+    USER_ID,
+    Found,
+    Verdict,
+)
+
+# Full-width ASCII (U+FF01..U+FF5E) maps to ASCII one for one, as do a few CJK punctuation marks.
+_ONE_TO_ONE = {o: o - 0xFEE0 for o in range(0xFF01, 0xFF5F)}
+_ONE_TO_ONE.update({0x3000: 0x20, 0x3002: 0x2E, 0x3001: 0x2C, 0x00A0: 0x20})
+_DROPPED = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_DROPPED_RE = re.compile(f"[{_DROPPED}]")
+
+_A = r"0-9A-Za-z"
+_B58 = r"1-9A-HJ-NP-Za-km-z"
+_BECH = r"02-9ac-hj-np-zAC-HJ-NP-Z"
+
+_HEX0X_RE = re.compile(rf"(?<![{_A}])0[xX][0-9a-fA-F]{{36,70}}(?![{_A}])")
+_BARE_HEX_RE = re.compile(rf"(?<![{_A}:])(?:[0-9a-fA-F]{{64}}|41[0-9a-fA-F]{{40}})(?![{_A}])")
+_TON_RAW_RE = re.compile(rf"(?<![{_A}-])-?\d{{1,2}}:[0-9a-fA-F]{{64}}(?![{_A}])")
+_TON_RE = re.compile(r"(?<![0-9A-Za-z_+/=-])[EUk0][Qf][A-Za-z0-9_+/-]{46}(?![0-9A-Za-z_+/=-])")
+_SEGWIT_RE = re.compile(
+    rf"(?i)(?<![{_A}])(?:bc|tb|bcrt|ltc|tltc|rltc)1[{_BECH}]{{11,87}}(?![{_A}])"
+)
+_CASHADDR_RE = re.compile(
+    rf"(?i)(?<![{_A}])(?:(?:bitcoincash|bchtest):[qp][{_BECH}]{{41,111}}|[qp][{_BECH}]{{41}})"
+    rf"(?![{_A}])"
+)
+_BASE58_RE = re.compile(rf"(?<![{_A}])[{_B58}]{{25,111}}(?![{_A}])")
+_EMAIL_RE = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_IPV4_RE = re.compile(r"(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?!\.?\d)")
+_IPV6_RE = re.compile(rf"(?<![{_A}:])(?:[0-9A-Fa-f]{{0,4}}:){{2,7}}[0-9A-Fa-f]{{0,4}}(?![{_A}:])")
+_PHONE_RE = re.compile(rf"(?<![{_A}.+_-])\+?\d[\d ()\-.]{{5,20}}\d(?![{_A}])")
+_MEMO_RE = re.compile(
+    r"(?i)(?:destination\s*tag|dest\.?\s*tag|memo|tag|标签|备注|目标标签)\s*"
+    r"(?:[:#=]\s*([0-9A-Za-z_-]{1,64})|(\d{1,20}))(?![0-9A-Za-z])"
+)
+_LINE_BREAK_RE = re.compile(rf"(?<=[{_A}])[ \t]*-?\r?\n[ \t]*(?=[{_A}])")
+_LABEL_TRIM = " \t:：\"'“”‘’「」『』【】<>《》,，;；"
+
+# Formats whose checksum makes a join across a line break trustworthy.
+_JOINABLE = frozenset(
+    {
+        "p2pkh", "p2sh", "tron", "p2wpkh", "p2wsh", "p2tr", "evm", "xrp_classic", "x_address",
+        "ton_friendly", "ton_raw", "xmr_standard", "xmr_integrated", "xmr_subaddress",
+        "cashaddr_p2pkh", "cashaddr_p2sh", "tx_hash",
+    }
+)  # fmt: skip
+_RANK = {ADDRESS: 0, TX_HASH: 0, PRIVATE_KEY: 0, EMAIL: 1, IP: 2, PHONE: 3, MEMO: 4, USER_ID: 5}
+_TYPICAL_B58_LENGTHS = frozenset({*range(25, 36), 47, 51, 52, 95, 106})
+
+
+@dataclass(frozen=True)
+class _Text:
+    """Normalised text and, for each of its characters, the index in the original."""
+
+    text: str
+    origin: list[int] | None  # None: one-to-one with the original
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        if self.origin is None:
+            return start, end
+        return self.origin[start], self.origin[end - 1] + 1
+
+
+def _normalise(text: str) -> _Text:
+    mapped = text.translate(_ONE_TO_ONE)
+    if not _DROPPED_RE.search(mapped):
+        return _Text(mapped, None)
+    chars = []
+    origin = []
+    for i, ch in enumerate(mapped):
+        if ch not in _DROPPED:
+            chars.append(ch)
+            origin.append(i)
+    return _Text("".join(chars), origin)
+
+
+def _join_lines(norm: _Text) -> _Text | None:
+    breaks = list(_LINE_BREAK_RE.finditer(norm.text))
+    if not breaks:
+        return None
+    base = norm.origin if norm.origin is not None else range(len(norm.text))
+    chars: list[str] = []
+    origin: list[int] = []
+    last = 0
+    for match in breaks:
+        chars.append(norm.text[last : match.start()])
+        origin.extend(base[last : match.start()])
+        last = match.end()
+    chars.append(norm.text[last:])
+    origin.extend(base[last:])
+    return _Text("".join(chars), origin)
+
+
+def _has_mix(token: str) -> bool:
+    """Real base58 keys mix digits, capitals and small letters; words and names do not."""
+    return (
+        any(c.isdigit() for c in token)
+        and any(c.isupper() for c in token)
+        and any(c.islower() for c in token)
+    )
+
+
+# Documents repeat the same identifiers (headers, tables, quoted mails): verdicts are immutable,
+# so each distinct string is checked once.
+_cache = functools.lru_cache(maxsize=8192)
+_email_verdict = _cache(contact.email)
+_ip_verdict = _cache(contact.ip)
+_phone_verdict = _cache(contact.phone)
+
+
+@_cache
+def _base58_verdict(token: str) -> Verdict | None:
+    return _best(
+        rules.monero_address(token),
+        rules.xrp_address(token),
+        rules.base58check_address(token),
+        rules.wif_private_key(token),
+        rules.solana_address(token) if _has_mix(token) else None,
+    )
+
+
+Candidate = tuple[int, int, Verdict]
+Finder = Callable[[str], Iterator[Candidate]]
+
+
+def _from_rule(pattern: re.Pattern[str], rule: rules.Rule) -> Finder:
+    rule = _cache(rule)
+
+    def find(text: str) -> Iterator[Candidate]:
+        for m in pattern.finditer(text):
+            verdict = rule(m.group())
+            if verdict is not None:
+                yield m.start(), m.end(), verdict
+
+    return find
+
+
+def _hex0x(text: str) -> Iterator[Candidate]:
+    for m in _HEX0X_RE.finditer(text):
+        digits = len(m.group()) - 2
+        if 38 <= digits <= 42 or 62 <= digits <= 66:
+            verdict = rules.hex_prefixed(m.group())
+            if verdict is not None:
+                yield m.start(), m.end(), verdict
+
+
+def _base58(text: str) -> Iterator[Candidate]:
+    for m in _BASE58_RE.finditer(text):
+        token = m.group()
+        verdict = _base58_verdict(token)
+        if verdict is None:
+            continue
+        # A failed checksum is reported only for strings shaped like an address, so that
+        # ordinary long words and reference numbers are not flagged as mistyped addresses.
+        if verdict.well_formed or (_has_mix(token) and len(token) in _TYPICAL_B58_LENGTHS):
+            yield m.start(), m.end(), verdict
+
+
+def _best(*verdicts: Verdict | None) -> Verdict | None:
+    present = [v for v in verdicts if v is not None]
+    for v in present:
+        if v.valid:
+            return v
+    for v in present:
+        if v.well_formed:
+            return v
+    return present[0] if present else None
+
+
+def _email(text: str) -> Iterator[Candidate]:
+    for m in _EMAIL_RE.finditer(text):
+        value = m.group().rstrip(".-")
+        verdict = _email_verdict(value)
+        if verdict is not None:
+            yield m.start(), m.start() + len(value), verdict
+
+
+def _ipv4(text: str) -> Iterator[Candidate]:
+    for m in _IPV4_RE.finditer(text):
+        verdict = _ip_verdict(m.group())
+        if verdict is not None:
+            yield m.start(), m.end(), verdict
+
+
+def _ipv6(text: str) -> Iterator[Candidate]:
+    for m in _IPV6_RE.finditer(text):
+        value = m.group()
+        if value.count(":") < 3 and "::" not in value:
+            continue
+        verdict = _ip_verdict(value)
+        if verdict is not None and verdict.valid and sum(c != ":" for c in value) >= 4:
+            yield m.start(), m.end(), verdict
+
+
+def _phone(region: str | None) -> Finder:
+    def find(text: str) -> Iterator[Candidate]:
+        for m in _PHONE_RE.finditer(text):
+            value = m.group()
+            digits = sum(c.isdigit() for c in value)
+            if not 7 <= digits <= 15:
+                continue
+            verdict = _phone_verdict(value, region)
+            # Only numbers phonenumbers accepts: dates, amounts and case numbers look the same.
+            if verdict is not None and verdict.valid:
+                yield m.start(), m.end(), verdict
+
+    return find
+
+
+def _memo(text: str) -> Iterator[Candidate]:
+    for m in _MEMO_RE.finditer(text):
+        group = 1 if m.group(1) is not None else 2
+        value = m.group(group)
+        if group == 1 and not value.isdigit() and not any(c.isdigit() for c in value):
+            continue
+        yield m.start(group), m.end(group), contact.memo(value)
+
+
+def _uid(pattern: str) -> Finder:
+    compiled = re.compile(rf"(?<![{_A}])(?:{pattern})(?![{_A}])")
+
+    def find(text: str) -> Iterator[Candidate]:
+        for m in compiled.finditer(text):
+            if m.group():
+                verdict = contact.user_id(m.group(), pattern)
+                if verdict is not None:
+                    yield m.start(), m.end(), verdict
+
+    return find
+
+
+_ADDRESS_FINDERS: tuple[Finder, ...] = (
+    _hex0x,
+    _from_rule(_BARE_HEX_RE, rules.bare_hex),
+    _from_rule(_TON_RAW_RE, rules.ton_address),
+    _from_rule(_TON_RE, rules.ton_address),
+    _from_rule(_SEGWIT_RE, rules.segwit_address),
+    _from_rule(_CASHADDR_RE, rules.cashaddr_address),
+    _base58,
+)
+
+
+def _run(finders: tuple[Finder, ...], norm: _Text, original: str) -> list[Found]:
+    out = []
+    for finder in finders:
+        for start, end, verdict in finder(norm.text):
+            span = norm.span(start, end)
+            out.append(Found.from_verdict(verdict, original[span[0] : span[1]], span))
+    return out
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _resolve(candidates: list[Found]) -> list[Found]:
+    """One result per stretch of text: valid beats invalid, addresses beat contact details,
+    longer beats shorter. User ids (the caller's own pattern) may overlap anything."""
+    chosen: list[Found] = []
+    taken: list[tuple[int, int]] = []  # sorted, non-overlapping spans already chosen
+    seen: set[tuple[str, tuple[int, int]]] = set()
+    order = sorted(
+        candidates,
+        key=lambda f: (not f.valid, _RANK.get(f.kind, 9), -(f.span[1] - f.span[0]), f.span),
+    )
+    for found in order:
+        key = (found.kind, found.span)
+        if key in seen:
+            continue
+        if found.kind != USER_ID:
+            i = bisect.bisect_left(taken, found.span)
+            neighbours = taken[max(i - 1, 0) : i + 1]
+            if any(_overlaps(span, found.span) for span in neighbours):
+                continue
+            taken.insert(i, found.span)
+        seen.add(key)
+        chosen.append(found)
+    return sorted(chosen, key=lambda f: (f.span, f.kind))
+
+
+def _label(original: str, found: Found, previous_end: int) -> str | None:
+    """The words just before an identifier on its line, when they end in a colon
+    ("USDT (TRC20):", or "钱包地址" and a full-width colon)."""
+    line_start = original.rfind("\n", 0, found.span[0]) + 1
+    before = original[max(line_start, previous_end, found.span[0] - 60) : found.span[0]]
+    stripped = before.rstrip(" \t\"'“”‘’「『【[(（<《")
+    if not stripped.endswith((":", "：")):
+        return None
+    label = stripped[:-1].strip().strip(_LABEL_TRIM).strip()
+    return label or None
+
+
+def extract(
+    text: str, *, default_region: str | None = None, uid_pattern: str | None = None
+) -> list[Found]:
+    """Every identifier in ``text``, in order, each with its span in ``text``.
+
+    ``default_region`` (ISO country of the requesting agency) lets phone numbers be written
+    without a country code; ``uid_pattern`` is the exchange's user-id regex from its policy.
+    """
+    norm = _normalise(text)
+    finders = (
+        *_ADDRESS_FINDERS,
+        _email,
+        _ipv4,
+        _ipv6,
+        _phone(default_region),
+        _memo,
+        *((_uid(uid_pattern),) if uid_pattern else ()),
+    )
+    candidates = _run(finders, norm, text)
+    joined = _join_lines(norm)
+    if joined is not None:
+        for found in _run(_ADDRESS_FINDERS, joined, text):
+            wrapped = "\n" in found.text
+            if wrapped and found.valid and found.format in _JOINABLE:
+                candidates.append(found)
+    results = _resolve(candidates)
+    labelled = []
+    previous_end = 0
+    for found in results:
+        label = _label(text, found, previous_end) if found.kind != MEMO else None
+        labelled.append(replace(found, label=label) if label else found)
+        previous_end = found.span[1]
+    return labelled
