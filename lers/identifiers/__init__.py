@@ -5,7 +5,7 @@ watchlist can all use it (X-10, JU-08, HX-06, HX-09).
 """
 
 from lers.identifiers.extract import extract
-from lers.identifiers.model import EVM_CHAINS, KINDS, Found, Verdict
+from lers.identifiers.model import EVM_CHAINS, KINDS, Found, Hints, Verdict
 from lers.identifiers.validate import validate
 
-__all__ = ["EVM_CHAINS", "KINDS", "Found", "Verdict", "extract", "validate"]
+__all__ = ["EVM_CHAINS", "KINDS", "Found", "Hints", "Verdict", "extract", "validate"]

@@ -27,6 +27,7 @@ from lers.identifiers.model import (
     TX_HASH,
     USER_ID,
     Found,
+    Hints,
     Verdict,
 )
 
@@ -318,13 +319,21 @@ def _label(original: str, found: Found, previous_end: int) -> str | None:
 
 
 def extract(
-    text: str, *, default_region: str | None = None, uid_pattern: str | None = None
+    text: str,
+    *,
+    hints: Hints | None = None,
+    default_region: str | None = None,
+    uid_pattern: str | None = None,
 ) -> list[Found]:
     """Every identifier in ``text``, in order, each with its span in ``text``.
 
     ``default_region`` (ISO country of the requesting agency) lets phone numbers be written
     without a country code; ``uid_pattern`` is the exchange's user-id regex from its policy.
+    ``hints`` carries both at once; a keyword given explicitly wins.
     """
+    if hints is not None:
+        default_region = default_region or hints.default_region
+        uid_pattern = uid_pattern or hints.uid_pattern
     norm = _normalise(text)
     finders = (
         *_ADDRESS_FINDERS,

@@ -118,3 +118,12 @@ class Found:
             format=verdict.format,
             tag=verdict.tag,
         )
+
+
+@dataclass(frozen=True)
+class Hints:
+    """What the caller knows about the text: the agency's country (phones written without a
+    country code) and the exchange's user-id pattern (from its policy profile)."""
+
+    default_region: str | None = None
+    uid_pattern: str | None = None

@@ -158,3 +158,14 @@ def test_zero_width_characters_are_ignored_and_spans_still_map():
     [found] = extract(text)
     assert found.valid and found.normalised == TRON
     assert found.text == f"{TRON[:10]}\u200b{TRON[10:]}"
+
+
+@pytest.mark.req("X-10", "JU-08")
+def test_hints_carry_the_agency_country_and_the_exchange_uid_pattern():
+    from lers.identifiers import Hints
+
+    text = "UID 12345678, tel 2860 0000"
+    found = extract(text, hints=Hints(default_region="HK", uid_pattern=r"\d{8}"))
+    kinds = {(f.kind, f.normalised) for f in found}
+    assert ("phone", "+85228600000") in kinds
+    assert any(kind == "user_id" for kind, _ in kinds)
