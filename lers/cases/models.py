@@ -125,6 +125,9 @@ class Target(models.Model):
     chain = models.CharField(max_length=40, blank=True)
     memo = models.CharField(max_length=200, blank=True)
     note = models.TextField(blank=True)
+    # What lers.identifiers said of it (None: a kind it does not check, such as a name).
+    valid = models.BooleanField(null=True)
+    check_reason = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

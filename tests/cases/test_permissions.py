@@ -108,3 +108,22 @@ def test_an_officer_account_cannot_hold_a_staff_role(officer_a, admin_user):
         role_grant(user=officer_a, role=Role.INTAKE_ANALYST, by=admin_user)
     with pytest.raises(DomainError, match="not a staff role"):
         role_grant(user=admin_user, role=Role.OFFICER, by=admin_user)
+
+
+@pytest.mark.req("X-10", "JU-08", "HX-09")
+def test_targets_are_checked_normalised_and_kept_even_when_mistyped(make_case, officer_a):
+    case = make_case(State.DRAFT)
+    address = services.target_add(
+        case=case, by=officer_a, kind="address", value="0x52908400098527886e0f7030069857d2e4169ee7"
+    )
+    assert address.valid is True
+    assert address.normalised == "0x52908400098527886E0F7030069857D2E4169EE7"  # EIP-55
+    phone = services.target_add(case=case, by=officer_a, kind="phone", value="020 7230 1212")
+    assert phone.normalised == "+442072301212"  # the agency's country is the default region
+    typo = services.target_add(
+        case=case, by=officer_a, kind="address", value="0x52908400098527886E0F7030069857D2E4169Ee7"
+    )
+    assert typo.valid is False
+    assert "EIP-55" in typo.check_reason
+    name = services.target_add(case=case, by=officer_a, kind="name", value="Wang Wei")
+    assert name.valid is None

@@ -24,6 +24,7 @@ from lers.core.errors import DomainError, IllegalTransition, NotPermitted
 from lers.core.policy import active_policy
 from lers.core.text import clean_text
 from lers.core.uploads import upload_check
+from lers.identifiers import Verdict, validate
 
 DRAFT_FIELDS = frozenset(
     {
@@ -179,29 +180,59 @@ def target_add(
     value = clean_text(value)
     if not value:
         raise DomainError("the identifier is empty")
-    normalised = value.lower() if kind == "email" else value
     with transaction.atomic():
         case = lock_case(case)
         require_officer_on_case(case, by)
         if case.state != State.DRAFT:
             raise IllegalTransition("targets are added while the request is a draft")
+        check = _check_identifier(case, kind, value, chain)
         target = Target.objects.create(
             case=case,
             kind=kind,
             value=value,
-            normalised=normalised,
-            chain=chain,
-            memo=memo,
-            note=note,
+            normalised=check.normalised if check else value,
+            chain=chain or (check.chains[0] if check and len(check.chains) == 1 else ""),
+            memo=clean_text(memo),
+            note=clean_text(note),
+            # Officers mistype: an identifier that fails its checksum is kept, marked, explained.
+            valid=check.valid if check else None,
+            check_reason=(check.reason if check else "")[:300],
         )
         audit_record(
             actor=by,
             action="case.target_added",
             obj=target,
             case_ref=case.reference,
-            payload={"kind": kind},
+            payload={"kind": kind, "valid": target.valid},
         )
     return target
+
+
+# Target kinds that lers.identifiers checks, and the name it gives them.
+_IDENTIFIER_KINDS = {
+    "address": "address",
+    "txid": "tx_hash",
+    "email": "email",
+    "phone": "phone",
+    "ip": "ip",
+    "uid": "user_id",
+}
+
+
+def _check_identifier(case: Case, kind: str, value: str, chain: str) -> Verdict | None:
+    checked_kind = _IDENTIFIER_KINDS.get(kind)
+    if checked_kind is None:
+        return None
+    try:
+        return validate(
+            value,
+            kind=checked_kind,
+            chain=chain or None,
+            default_region=case.agency.country,
+            uid_pattern=active_policy().identifiers.uid_pattern,
+        )
+    except ValueError as exc:  # a chain name lers does not know
+        raise DomainError(str(exc)) from None
 
 
 def document_add(
