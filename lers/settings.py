@@ -57,6 +57,8 @@ ALLOWED_HOSTS = env.list(
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS: required when LERS_MODE=production")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", [])
+# Where people reach lers: links in emails are built on it.
+LERS_BASE_URL = env.str("LERS_BASE_URL", "http://127.0.0.1:8000")
 
 _database_url = env.str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'lers.sqlite3'}")
 try:

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.urls import reverse
+
 from lers.accounts.models import Role, User
+from lers.agencies.models import Officer
+from lers.cases.lifecycle import EXPLANATIONS, State
 from lers.cases.models import Case, Deadline
 from lers.core.mail import mail_enqueue
+from lers.core.policy import active_policy
+
+# Moves whose message is written for the agency; every other move's note stays with the staff.
+SHARED_TEXT = frozenset({"request_information", "answer", "decline", "withdraw"})
 
 
 def staff_holding(case: Case) -> list[str]:
@@ -36,3 +45,34 @@ def notify_deadline(deadline: Deadline) -> None:
         template="deadline",
         context={"case": case, "deadline": deadline},
     )
+
+
+def notify_case_changed(
+    *, case: Case, transition: str, by: User, text: str, decline_reasons: list[str]
+) -> None:
+    """Every change of a case's state reaches the officers on it, in their language (X-02)."""
+    policy = active_policy()
+    officers = (
+        case.officers.filter(status=Officer.Status.ACTIVE, user__is_active=True)
+        .exclude(user=by)
+        .exclude(user__email="")
+        .select_related("user")
+    )
+    for officer in officers:
+        mail_enqueue(
+            to=[officer.user.email],
+            template="case_changed",
+            language=officer.user.preferred_language,
+            context={
+                "case": case,
+                "explanation": EXPLANATIONS[State(case.state)],
+                "text": text if transition in SHARED_TEXT else "",
+                "reasons": [
+                    policy.decline_reasons[c].label
+                    for c in decline_reasons
+                    if c in policy.decline_reasons
+                ],
+                "url": settings.LERS_BASE_URL.rstrip("/")
+                + reverse("portal-case", args=[case.reference]),
+            },
+        )

@@ -20,6 +20,7 @@ from lers.cases.deadlines import (
 )
 from lers.cases.lifecycle import TERMINAL, TRANSITIONS, Guard, State
 from lers.cases.models import Case, Deadline, Entity, Message
+from lers.cases.notifications import notify_case_changed
 from lers.cases.services.access import lock_case, require_officer_on_case
 from lers.cases.services.checklist import case_checklist
 from lers.cases.services.requests import message_create
@@ -81,6 +82,13 @@ def _move(
         obj=locked,
         case_ref=locked.reference,
         payload={"from": previous, "to": locked.state, "reason": reason, **extra},
+    )
+    notify_case_changed(
+        case=locked,
+        transition=name,
+        by=by,
+        text=reason,
+        decline_reasons=decline_reasons or [],
     )
     return locked
 
