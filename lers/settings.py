@@ -185,6 +185,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 LANGUAGES = [("en", "English"), ("zh-hans", "简体中文"), ("zh-hant", "繁體中文")]
 TIME_ZONE = "UTC"
 USE_I18N = True

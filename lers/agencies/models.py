@@ -2,18 +2,19 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Agency(models.Model):
     """A law-enforcement agency or government body that officers act for."""
 
     class Kind(models.TextChoices):
-        POLICE = "police", "Police"
-        PROSECUTOR = "prosecutor", "Prosecutor"
-        COURT = "court", "Court"
-        REGULATOR = "regulator", "Regulator"
-        TAX = "tax", "Tax authority"
-        OTHER = "other", "Other government body"
+        POLICE = "police", _("Police")
+        PROSECUTOR = "prosecutor", _("Prosecutor")
+        COURT = "court", _("Court")
+        REGULATOR = "regulator", _("Regulator")
+        TAX = "tax", _("Tax authority")
+        OTHER = "other", _("Other government body")
 
     name = models.CharField(max_length=300)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.POLICE)
@@ -38,10 +39,10 @@ class Officer(models.Model):
     """An officer's standing with lers: which agency they act for and whether they may."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Access requested"
-        ACTIVE = "active", "Active"
-        SUSPENDED = "suspended", "Suspended"
-        REFUSED = "refused", "Access refused"
+        PENDING = "pending", _("Access requested")
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
+        REFUSED = "refused", _("Access refused")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="officer"
@@ -67,8 +68,8 @@ class GovernmentDomain(models.Model):
     (``active=False``) the withdrawal of a shipped entry."""
 
     class Kind(models.TextChoices):
-        SUFFIX = "suffix", "Suffix (every domain under it)"
-        DOMAIN = "domain", "Domain (and its subdomains)"
+        SUFFIX = "suffix", _("Suffix (every domain under it)")
+        DOMAIN = "domain", _("Domain (and its subdomains)")
 
     value = models.CharField(max_length=253, unique=True)
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -88,10 +89,10 @@ class AccessRequest(models.Model):
     """An officer asking for an account (BN-02, HX-03, JU-07): reviewed by staff on a clock."""
 
     class Status(models.TextChoices):
-        EMAIL_UNVERIFIED = "email_unverified", "Waiting for the email code"
-        SUBMITTED = "submitted", "Waiting for review"
-        APPROVED = "approved", "Approved"
-        REFUSED = "refused", "Refused"
+        EMAIL_UNVERIFIED = "email_unverified", _("Waiting for the email code")
+        SUBMITTED = "submitted", _("Waiting for review")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
 
     OPEN = (Status.EMAIL_UNVERIFIED, Status.SUBMITTED)
 

@@ -161,5 +161,22 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 
+# What the button says.
+LABELS: dict[str, str] = {
+    "submit": _("Submit"),
+    "start_triage": _("Start triage"),
+    "request_information": _("Ask the agency"),
+    "answer": _("Answer"),
+    "send_to_verification": _("Send to verification"),
+    "verify": _("Verified"),
+    "approve": _("Approve"),
+    "decline": _("Decline"),
+    "start_work": _("Start work"),
+    "respond": _("Responded"),
+    "close": _("Close"),
+    "withdraw": _("Withdraw"),
+}
+
+
 def transitions_from(state: State) -> list[Transition]:
     return [t for t in TRANSITIONS.values() if state in t.sources]

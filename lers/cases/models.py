@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from lers.agencies.models import Agency, Officer
 from lers.cases.lifecycle import State
@@ -44,14 +45,14 @@ class Case(models.Model):
     """A request from an agency, from draft to closed."""
 
     class Urgency(models.TextChoices):
-        STANDARD = "standard", "Standard"
-        URGENT = "urgent", "Urgent"
-        EMERGENCY = "emergency", "Emergency"
+        STANDARD = "standard", _("Standard")
+        URGENT = "urgent", _("Urgent")
+        EMERGENCY = "emergency", _("Emergency")
 
     class Channel(models.TextChoices):
-        PORTAL = "portal", "Portal"
-        EMAIL = "email", "Email intake"
-        API = "api", "API"
+        PORTAL = "portal", _("Portal")
+        EMAIL = "email", _("Email intake")
+        API = "api", _("API")
 
     reference = models.CharField(max_length=40, unique=True)
     policy_profile = models.CharField(max_length=50)
@@ -161,8 +162,8 @@ class Message(models.Model):
     """A note in the thread between the agency and the exchange, or internal to staff."""
 
     class Visibility(models.TextChoices):
-        SHARED = "shared", "Shared with the agency"
-        INTERNAL = "internal", "Staff only"
+        SHARED = "shared", _("Shared with the agency")
+        INTERNAL = "internal", _("Staff only")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="messages")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -182,20 +183,20 @@ class Deadline(models.Model):
     """One clock on a case (X-06): business days or hours, pausable, due soon, overdue."""
 
     class Kind(models.TextChoices):
-        REVIEW = "review", "Review and decision"
-        AGENCY_ANSWER = "agency_answer", "Agency's answer to our questions"
+        REVIEW = "review", _("Review and decision")
+        AGENCY_ANSWER = "agency_answer", _("Agency's answer to our questions")
 
     class Unit(models.TextChoices):
-        BUSINESS_DAYS = "business_days", "Business days"
-        HOURS = "hours", "Hours"
+        BUSINESS_DAYS = "business_days", _("Business days")
+        HOURS = "hours", _("Hours")
 
     class Status(models.TextChoices):
-        RUNNING = "running", "On time"
-        DUE_SOON = "due_soon", "Due soon"
-        OVERDUE = "overdue", "Overdue"
-        PAUSED = "paused", "Paused"
-        MET = "met", "Met"
-        STOPPED = "stopped", "Stopped"
+        RUNNING = "running", _("On time")
+        DUE_SOON = "due_soon", _("Due soon")
+        OVERDUE = "overdue", _("Overdue")
+        PAUSED = "paused", _("Paused")
+        MET = "met", _("Met")
+        STOPPED = "stopped", _("Stopped")
 
     LIVE = (Status.RUNNING, Status.DUE_SOON, Status.OVERDUE)
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from lers.cases.lifecycle import EXPLANATIONS, TRANSITIONS, Guard, State, Transition
+from lers.cases.lifecycle import EXPLANATIONS, LABELS, TRANSITIONS, Guard, State, Transition
 from lers.cases.models import Case, Deadline
 from lers.cases.selectors import case_moves
 from lers.cases.services import case_checklist, case_transition_service
@@ -33,7 +33,7 @@ def case_context(case: Case, user: Any, *, staff: bool) -> dict[str, Any]:
     moves = [
         {
             "name": t.name,
-            "label": t.name.replace("_", " ").capitalize(),
+            "label": LABELS[t.name],
             "needs_text": Guard.REASON in t.guards or t.name == "withdraw",
         }
         for t in case_moves(case, user)
