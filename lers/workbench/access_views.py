@@ -19,8 +19,8 @@ from lers.agencies.selectors import (
 from lers.agencies.services import (
     access_proof_open,
     access_request_approve,
+    access_request_approve_new_agency,
     access_request_refuse,
-    agency_create,
 )
 from lers.core.errors import DomainError, NotFound
 
@@ -79,18 +79,16 @@ def access_decide(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("workbench-access")
         choice = request.POST.get("agency", "")
         if choice == "new":
-            agency = agency_create(
-                name=access_request.agency_name,
-                country=access_request.country,
-                kind=request.POST.get("kind", Agency.Kind.POLICE),
-                email_domains=[access_request.user.email.rpartition("@")[2]],
+            access_request_approve_new_agency(
+                access_request=access_request,
                 by=request.user,
+                kind=request.POST.get("kind", Agency.Kind.POLICE),
             )
         else:
             agency = agencies_in(access_request.country).filter(pk=choice or 0).first()
             if agency is None:
                 raise NotFound("choose one of the agencies listed")
-        access_request_approve(access_request=access_request, by=request.user, agency=agency)
+            access_request_approve(access_request=access_request, by=request.user, agency=agency)
     except NotFound:
         raise
     except DomainError as exc:

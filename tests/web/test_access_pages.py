@@ -174,3 +174,18 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
         response = client.get(reverse(name, args=args))
         assert response.status_code == 302
         assert reverse("account_login") in response["Location"]
+
+
+def test_a_refused_approval_leaves_no_new_agency_behind(client, analyst):
+    client.post(reverse("portal-access"), FORM)
+    client.post(reverse("portal-access-confirm"), {"code": mailed_code()})
+    access_request = AccessRequest.objects.get(user__email=FORM["email"])
+    client.login(username=analyst.username, password=PASSWORD)
+    response = client.post(
+        reverse("workbench-access-decide", args=[access_request.pk]),
+        {"decision": "approve", "agency": "new", "kind": "police"},
+    )
+    assert response.status_code == 302  # back to the request, with the reason shown
+    assert not Agency.objects.filter(name=FORM["agency_name"]).exists()  # no proof attached
+    access_request.refresh_from_db()
+    assert access_request.status == AccessRequest.Status.SUBMITTED

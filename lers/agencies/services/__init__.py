@@ -11,7 +11,7 @@ from lers.agencies.services.access import (
     access_requests_sweep,
     phone_e164,
 )
-from lers.agencies.services.directory import agency_create
+from lers.agencies.services.directory import access_request_approve_new_agency, agency_create
 from lers.agencies.services.registry import (
     domain_registry,
     government_domain_add,
@@ -22,6 +22,7 @@ __all__ = [
     "access_proof_add",
     "access_proof_open",
     "access_request_approve",
+    "access_request_approve_new_agency",
     "access_request_confirm_email",
     "access_request_create",
     "access_request_refuse",

@@ -6,8 +6,8 @@ from django.db import transaction
 
 from lers.accounts.models import User
 from lers.accounts.roles import roles_of
-from lers.agencies.models import Agency
-from lers.agencies.services.access import REVIEWERS
+from lers.agencies.models import AccessRequest, Agency, Officer
+from lers.agencies.services.access import REVIEWERS, access_request_approve
 from lers.audit.services import audit_record
 from lers.core.errors import DomainError, NotPermitted
 from lers.core.text import clean_text
@@ -40,3 +40,21 @@ def agency_create(
             payload={"name": name, "country": country, "kind": kind},
         )
     return agency
+
+
+def access_request_approve_new_agency(
+    *, access_request: AccessRequest, by: User, kind: str
+) -> Officer:
+    """Approve into an agency the directory does not know yet, named as the officer gave it.
+
+    One transaction: if the approval is refused (no proof, say), no agency is left behind.
+    """
+    with transaction.atomic():
+        agency = agency_create(
+            name=access_request.agency_name,
+            country=access_request.country,
+            kind=kind,
+            email_domains=[access_request.user.email.rpartition("@")[2]],
+            by=by,
+        )
+        return access_request_approve(access_request=access_request, by=by, agency=agency)
