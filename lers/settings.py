@@ -155,7 +155,9 @@ MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_ALLOW_UNVERIFIED_EMAIL = True  # addresses are proven by lers's own access-request code
 MFA_TOTP_ISSUER = env.str("LERS_TOTP_ISSUER", "lers")
-MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG  # http://127.0.0.1 in the demo only
+# Never skip WebAuthn's origin check: browsers treat http://localhost as secure already (the
+# demo's passkeys work there; an IP address such as 127.0.0.1 cannot be a relying party).
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False
 
 TEMPLATES = [
     {
