@@ -72,12 +72,15 @@ class Case(models.Model):
     request_types = models.JSONField(default=list)
     agency_case_number = models.CharField(max_length=100, blank=True)
     title = models.CharField(max_length=300, blank=True)
+    # The instrument the request rests on (a document type of the policy marked legal_instrument).
+    legal_instrument = models.CharField(max_length=50, blank=True)
     legal_basis = models.TextField(blank=True)
     legal_clauses = models.TextField(blank=True)
     summary = models.TextField(blank=True)
     findings = models.TextField(blank=True)
     amount_tokens = models.TextField(blank=True)
     amount_usd = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True)
+    amount_breakdown = models.TextField(blank=True)
     timeframe_start = models.DateTimeField(null=True, blank=True)
     timeframe_end = models.DateTimeField(null=True, blank=True)
     data_categories = models.JSONField(default=list, blank=True)
@@ -89,6 +92,10 @@ class Case(models.Model):
     language = models.CharField(max_length=10, default="en")
     callback_slots = models.TextField(blank=True)
     services = models.ManyToManyField(Service, related_name="cases", blank=True)
+    # A follow-up request (a preservation extension) points at the case it continues.
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="follow_ups"
+    )
     # Submitted although the policy's checklist was not met (where the profile allows it).
     incomplete = models.BooleanField(default=False)
     assignee = models.ForeignKey(
@@ -119,8 +126,20 @@ class Case(models.Model):
 class Target(models.Model):
     """An identifier the request names: a UID, an email, a phone, an address, a TXID..."""
 
+    class Kind(models.TextChoices):
+        UID = "uid", _("User ID")
+        EMAIL = "email", _("Email")
+        PHONE = "phone", _("Phone")
+        NAME = "name", _("Name")
+        USERNAME = "username", _("Username")
+        ADDRESS = "address", _("Wallet address")
+        TXID = "txid", _("Transaction ID (TXID)")
+        IP = "ip", _("IP address")
+        DEVICE = "device", _("Device")
+        OTHER = "other", _("Other")
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="targets")
-    kind = models.CharField(max_length=40)
+    kind = models.CharField(max_length=40, choices=Kind.choices)
     value = models.CharField(max_length=500)
     normalised = models.CharField(max_length=500, blank=True)
     chain = models.CharField(max_length=40, blank=True)
@@ -143,6 +162,10 @@ class Document(models.Model):
     """A file attached to a case: a court order, an officer's ID, a fund-flow sheet..."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
+    # Set when the file came attached to a message of the thread.
+    message = models.ForeignKey(
+        "Message", on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
     doc_type = models.CharField(max_length=50)
     file = models.FileField(upload_to=_document_path, max_length=300)
     original_name = models.CharField(max_length=300)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from lers.accounts.models import Role, User
 from lers.agencies.models import Officer
 from lers.cases.lifecycle import EXPLANATIONS, State
-from lers.cases.models import Case, Deadline
+from lers.cases.models import Case, Deadline, Message
 from lers.core.mail import mail_enqueue
 from lers.core.policy import active_policy
 
@@ -72,7 +72,43 @@ def notify_case_changed(
                     for c in decline_reasons
                     if c in policy.decline_reasons
                 ],
-                "url": settings.LERS_BASE_URL.rstrip("/")
-                + reverse("portal-case", args=[case.reference]),
+                "url": _case_url(case, staff=False),
             },
+        )
+
+
+def _case_url(case: Case, *, staff: bool) -> str:
+    name = "workbench-case" if staff else "portal-case"
+    return settings.LERS_BASE_URL.rstrip("/") + reverse(name, args=[case.reference])
+
+
+def notify_message(message: Message) -> None:
+    """A message in the thread reaches the other side: the agency's officers on the case, or
+    the staff holding it. Internal notes reach nobody outside the staff."""
+    case = message.case
+    if message.visibility != Message.Visibility.SHARED:
+        return
+    context = {
+        "case": case,
+        "body": message.body,
+        "attachments": [d.original_name for d in message.attachments.all()],
+    }
+    if hasattr(message.author, "officer"):
+        mail_enqueue(
+            to=[e for e in staff_holding(case) if e != message.author.email],
+            template="case_message",
+            context={**context, "url": _case_url(case, staff=True), "from_agency": True},
+        )
+        return
+    officers = (
+        case.officers.filter(status=Officer.Status.ACTIVE, user__is_active=True)
+        .exclude(user__email="")
+        .select_related("user")
+    )
+    for officer in officers:
+        mail_enqueue(
+            to=[officer.user.email],
+            template="case_message",
+            language=officer.user.preferred_language,
+            context={**context, "url": _case_url(case, staff=False), "from_agency": False},
         )

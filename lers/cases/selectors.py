@@ -10,7 +10,7 @@ from lers.accounts.roles import roles_of
 from lers.agencies.models import Officer
 from lers.audit.models import AuditEvent
 from lers.cases.lifecycle import OPEN, State, Transition, transitions_from
-from lers.cases.models import Case, Deadline
+from lers.cases.models import Case, Deadline, Document, Target
 from lers.core.errors import NotFound
 
 
@@ -74,3 +74,37 @@ def case_moves(case: Case, user: User) -> list[Transition]:
 
 def case_live_deadlines(case: Case) -> QuerySet[Deadline]:
     return case.deadlines.exclude(status__in=[Deadline.Status.MET, Deadline.Status.STOPPED])
+
+
+def colleagues_not_on(case: Case) -> QuerySet[Officer]:
+    """Active officers of the case's agency who are not on it yet (X-03)."""
+    return (
+        Officer.objects.filter(agency_id=case.agency_id, status=Officer.Status.ACTIVE)
+        .exclude(cases=case)
+        .select_related("user")
+        .order_by("user__username")
+    )
+
+
+def document_get_for_officer(user: User, reference: str, pk: int) -> Document:
+    case = case_get_for_officer(user, reference)
+    document = case.documents.filter(pk=pk).first()
+    if document is None:
+        raise NotFound("no such document")
+    return document
+
+
+def target_get_for_officer(user: User, reference: str, pk: int) -> Target:
+    case = case_get_for_officer(user, reference)
+    target = case.targets.filter(pk=pk).first()
+    if target is None:
+        raise NotFound("no such target")
+    return target
+
+
+def document_get_for_staff(user: User, reference: str, pk: int) -> Document:
+    case = case_get_for_staff(user, reference)
+    document = case.documents.filter(pk=pk).first()
+    if document is None:
+        raise NotFound("no such document")
+    return document

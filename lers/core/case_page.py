@@ -27,7 +27,7 @@ TEXT_ARGUMENT = {
 
 def case_context(case: Case, user: Any, *, staff: bool) -> dict[str, Any]:
     policy = active_policy()
-    messages = case.messages.select_related("author")
+    messages = case.messages.select_related("author").prefetch_related("attachments")
     if not staff:
         messages = messages.filter(visibility="shared")
     moves = [
@@ -44,6 +44,7 @@ def case_context(case: Case, user: Any, *, staff: bool) -> dict[str, Any]:
         deadlines = deadlines.exclude(kind=Deadline.Kind.REVIEW)
     return {
         "case": case,
+        "staff": staff,
         "explanation": EXPLANATIONS[State(case.state)],
         "deadlines": deadlines,
         "checklist": case_checklist(case) if case.state == State.DRAFT or staff else [],

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lers.agencies.models import Officer
+from lers.cases.categories import category_choices
+from lers.cases.models import Case, Entity, Service, Target
+from lers.cases.selectors import colleagues_not_on
+from lers.core.i18n import Labelled, localised
 from lers.core.policy import active_policy
 
 
@@ -43,3 +50,253 @@ class ProofForm(forms.Form):
             (code, policy.document_types[code].label)
             for code in policy.officer_verification.proof_of_authority_any_of
         ]
+
+
+# ---- The request form (the Information Collection Form, HX-05..09, JU-06..08, BN-03, BN-07) --
+
+UTC_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
+
+
+class UtcDateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M")
+
+
+def _policy_choices(items: Mapping[str, Labelled]) -> list[tuple[str, str]]:
+    return [(code, localised(item)) for code, item in items.items()]
+
+
+class RequestStartForm(forms.Form):
+    """Step 1: what is asked, and how urgently."""
+
+    request_types = forms.MultipleChoiceField(
+        label=_("What do you request?"), widget=forms.CheckboxSelectMultiple
+    )
+    urgency = forms.ChoiceField(
+        label=_("Urgency"), choices=Case.Urgency.choices, widget=forms.RadioSelect
+    )
+    urgency_circumstances = forms.CharField(
+        label=_("Why is it urgent? (the circumstances: a life at risk, funds moving now...)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    title = forms.CharField(label=_("Short title"), max_length=300, required=False)
+    agency_case_number = forms.CharField(
+        label=_("Your case number"), max_length=100, required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["request_types"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = _policy_choices(active_policy().request_types)
+
+
+class LegalForm(forms.Form):
+    """Step 2: the legal instrument and the legal basis (BN-04, BN-07, HX-07)."""
+
+    legal_instrument = forms.ChoiceField(label=_("Legal instrument"), required=False)
+    legal_basis = forms.CharField(
+        label=_("Legal basis (the law and the power you act under)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+    legal_clauses = forms.CharField(
+        label=_("Clauses (articles and sections relied on)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    cross_border = forms.BooleanField(
+        label=_("The request comes from outside the jurisdiction of the exchange's entity"),
+        required=False,
+    )
+    language = forms.CharField(
+        label=_("Language of your documents (e.g. en, zh)"), max_length=10, initial="en"
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        policy = active_policy()
+        field = self.fields["legal_instrument"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
+            ("", _("Choose...")),
+            *_policy_choices(
+                {c: policy.document_types[c] for c in policy.legal.instruments_accepted}
+            ),
+        ]
+
+
+class FactsForm(forms.Form):
+    """Step 3: what happened, how much, and when (HX-06, JU-06)."""
+
+    summary = forms.CharField(
+        label=_("Summary of the facts, in the order they happened"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+    )
+    findings = forms.CharField(
+        label=_("Investigative findings so far"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+    amount_tokens = forms.CharField(
+        label=_("Amount involved, in tokens (e.g. 12,500 USDT)"), max_length=500, required=False
+    )
+    amount_usd = forms.DecimalField(
+        label=_("Approximate amount in USD"),
+        max_digits=20,
+        decimal_places=2,
+        min_value=Decimal(0),
+        required=False,
+    )
+    amount_breakdown = forms.CharField(
+        label=_("Breakdown of the amount (per victim, per transfer...)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    timeframe_start = forms.DateTimeField(
+        label=_("Period from (UTC)"),
+        input_formats=UTC_INPUT_FORMATS,
+        widget=UtcDateTimeInput(),
+        required=False,
+    )
+    timeframe_end = forms.DateTimeField(
+        label=_("Period to (UTC)"),
+        input_formats=UTC_INPUT_FORMATS,
+        widget=UtcDateTimeInput(),
+        required=False,
+    )
+
+
+class ScopeForm(forms.Form):
+    """Step 4: what data, for how long, who may be told (JU-09, JU-11, JU-16, BN-08, HX-10)."""
+
+    data_categories = forms.MultipleChoiceField(
+        label=_("Data you need"),
+        choices=category_choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    duration_days = forms.IntegerField(
+        label=_("Freeze or preservation duration (days)"), min_value=1, required=False
+    )
+    non_disclosure_until = forms.DateField(
+        label=_("Non-disclosure order: the user must not be told until (date)"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        required=False,
+    )
+    consent_to_disclose = forms.BooleanField(
+        label=_("The exchange may tell the user about this request"), required=False
+    )
+    consent_to_share_contact = forms.BooleanField(
+        label=_("The exchange may give the user your agency's contact details"), required=False
+    )
+    services = forms.MultipleChoiceField(
+        label=_("Services concerned"), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    callback_slots = forms.CharField(
+        label=_("When can we call you back to verify? (days and hours, your time zone)"),
+        max_length=500,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["services"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [
+            (str(s.pk), f"{s.name} ({s.entity.name})" if Entity.objects.count() > 1 else s.name)
+            for s in Service.objects.filter(entity__active=True).select_related("entity")
+        ]
+
+    def clean_services(self) -> list[int]:
+        return [int(pk) for pk in self.cleaned_data["services"]]
+
+
+# The steps of the form that edit the draft's fields, in order, with what they show.
+STEPS: dict[str, tuple[type[forms.Form], Any]] = {
+    "request": (RequestStartForm, _("Request")),
+    "legal": (LegalForm, _("Legal basis")),
+    "facts": (FactsForm, _("Facts")),
+    "scope": (ScopeForm, _("Scope")),
+}
+
+
+def step_initial(case: Case, form_class: type[forms.Form]) -> dict[str, Any]:
+    """The draft's saved values for a step's fields."""
+    initial: dict[str, Any] = {}
+    for name in form_class.base_fields:
+        if name == "services":
+            initial[name] = [str(pk) for pk in case.services.values_list("pk", flat=True)]
+        else:
+            initial[name] = getattr(case, name)
+    return initial
+
+
+class TargetForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Target.Kind.choices)
+    value = forms.CharField(label=_("Identifier"), max_length=500)
+    chain = forms.CharField(
+        label=_("Chain (for an address or TXID, e.g. BTC, ETH, TRX)"), max_length=40, required=False
+    )
+    memo = forms.CharField(label=_("Memo or tag"), max_length=200, required=False)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class PasteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Paste text: a report, a list of addresses, an email..."),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=200_000,
+    )
+
+
+class SheetForm(forms.Form):
+    file = forms.FileField(label=_("Fund-flow spreadsheet (CSV or XLSX) or document"))
+
+
+class DocumentForm(forms.Form):
+    doc_type = forms.ChoiceField(label=_("Type of document"))
+    file = forms.FileField(label=_("File"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["doc_type"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = _policy_choices(active_policy().document_types)
+
+
+class OfficerChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.user.get_full_name() or obj.user.username} <{obj.user.email}>"
+
+
+class ColleagueForm(forms.Form):
+    officer = OfficerChoiceField(label=_("Colleague"), queryset=Officer.objects.none())
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["officer"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = colleagues_not_on(case)
+
+
+class MessageForm(forms.Form):
+    """A message to the exchange, or an answer to its question; files optional."""
+
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 4}))
+    doc_type = forms.ChoiceField(label=_("Type of the attached file"), required=False)
+    file = forms.FileField(label=_("Attach a file (optional)"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["doc_type"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = _policy_choices(active_policy().document_types)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))

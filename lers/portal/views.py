@@ -1,15 +1,33 @@
-"""Officer pages. Every case comes through the officer-scoped selectors."""
+"""Officer pages for following a request. Every case comes through the officer-scoped
+selectors: another agency's case, or one the officer is not on, is a 404."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lers.agencies.selectors import access_request_of
-from lers.cases.selectors import case_get_for_officer, cases_for_officer
-from lers.core.case_page import apply_transition, case_context
+from lers.cases.lifecycle import OPEN, State
+from lers.cases.models import Case
+from lers.cases.selectors import case_get_for_officer, cases_for_officer, document_get_for_officer
+from lers.cases.services import (
+    Attachment,
+    case_answer,
+    case_request_extension,
+    case_withdraw,
+    document_open,
+    extension_allowed,
+    message_post,
+)
+from lers.core.case_page import case_context
+from lers.core.errors import DomainError
+from lers.portal.forms import MessageForm, ReasonForm
 
 
 @login_required
@@ -19,15 +37,131 @@ def cases(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/cases.html", {"cases": cases_for_officer(request.user)})
 
 
+def _page(request: HttpRequest, case: Case, *, status: int = 200, **forms: Any) -> HttpResponse:
+    context = case_context(case, request.user, staff=False)
+    context.update(
+        {
+            "message_form": forms.get("message_form") or MessageForm(),
+            "answer_form": forms.get("answer_form") or MessageForm(),
+            "withdraw_form": forms.get("withdraw_form") or ReasonForm(),
+            "extension_form": forms.get("extension_form") or ReasonForm(),
+            "can_write": case.state in OPEN and case.state != State.DRAFT,
+            "can_withdraw": case.state in OPEN,
+            "can_extend": extension_allowed(case),
+            "follow_ups": case.follow_ups.order_by("pk"),
+            "documents": case.documents.order_by("pk"),
+            "question": case.messages.filter(is_question=True).order_by("pk").last(),
+        }
+    )
+    return render(request, "portal/case.html", context, status=status)
+
+
 @login_required
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    case = case_get_for_officer(request.user, reference)
-    return render(request, "portal/case.html", case_context(case, request.user, staff=False))
+    return _page(request, case_get_for_officer(request.user, reference))
+
+
+@login_required
+def document_download(request: HttpRequest, reference: str, pk: int) -> FileResponse:
+    document = document_open(
+        document=document_get_for_officer(request.user, reference, pk), by=request.user
+    )
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _attachments(form: MessageForm) -> list[Attachment]:
+    upload = form.cleaned_data.get("file")
+    if upload is None:
+        return []
+    return [Attachment(doc_type=form.cleaned_data["doc_type"], name=upload.name, content=upload)]
+
+
+def _failed(form: Any, exc: DomainError) -> int:
+    form.add_error(None, exc.message)
+    return exc.http_status
 
 
 @login_required
 @require_POST
-def case_transition(request: HttpRequest, reference: str, name: str) -> HttpResponse:
+def message_send(request: HttpRequest, reference: str) -> HttpResponse:
     case = case_get_for_officer(request.user, reference)
-    apply_transition(request, case, name)
-    return redirect("portal-case", reference=case.reference)
+    form = MessageForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            message_post(
+                case=case,
+                by=request.user,
+                body=form.cleaned_data["body"],
+                attachments=_attachments(form),
+            )
+        except DomainError as exc:
+            return _page(request, case, message_form=form, status=_failed(form, exc))
+        messages.success(request, _("Message sent to the exchange."))
+        return redirect("portal-case", reference=case.reference)
+    return _page(request, case, message_form=form, status=400)
+
+
+@login_required
+@require_POST
+def answer(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_get_for_officer(request.user, reference)
+    form = MessageForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            case_answer(
+                case=case,
+                by=request.user,
+                answer=form.cleaned_data["body"],
+                attachments=_attachments(form),
+            )
+        except DomainError as exc:
+            return _page(request, case, answer_form=form, status=_failed(form, exc))
+        messages.success(request, _("Answer sent. The review clock runs again."))
+        return redirect("portal-case", reference=case.reference)
+    return _page(request, case, answer_form=form, status=400)
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_get_for_officer(request.user, reference)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            case_withdraw(case=case, by=request.user, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            return _page(request, case, withdraw_form=form, status=_failed(form, exc))
+        messages.success(request, _("Request withdrawn."))
+        return redirect("portal-case", reference=case.reference)
+    return _page(request, case, withdraw_form=form, status=400)
+
+
+@login_required
+@require_POST
+def extension(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_get_for_officer(request.user, reference)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            draft = case_request_extension(
+                case=case, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as exc:
+            return _page(request, case, extension_form=form, status=_failed(form, exc))
+        messages.success(
+            request,
+            _(
+                "Extension request %(ref)s drafted from %(parent)s. Attach the legal document "
+                "and submit it."
+            )
+            % {"ref": draft.reference, "parent": case.reference},
+        )
+        return redirect("portal-request-step", reference=draft.reference, page="documents")
+    return _page(request, case, extension_form=form, status=400)

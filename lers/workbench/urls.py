@@ -14,6 +14,11 @@ urlpatterns = [
     ),
     path("cases/<str:reference>/", views.case_detail, name="workbench-case"),
     path(
+        "cases/<str:reference>/documents/<int:pk>/",
+        views.document_download,
+        name="workbench-document",
+    ),
+    path(
         "cases/<str:reference>/steps/<str:name>/",
         views.case_transition,
         name="workbench-transition",

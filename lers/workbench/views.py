@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -12,9 +12,10 @@ from lers.cases.selectors import (
     case_get_for_staff,
     case_live_deadlines,
     case_timeline,
+    document_get_for_staff,
     staff_queue,
 )
-from lers.cases.services import case_open_for_staff
+from lers.cases.services import case_open_for_staff, document_open
 from lers.core.case_page import apply_transition, case_context
 
 
@@ -42,3 +43,18 @@ def case_transition(request: HttpRequest, reference: str, name: str) -> HttpResp
     case = case_get_for_staff(request.user, reference)
     apply_transition(request, case, name)
     return redirect("workbench-case", reference=case.reference)
+
+
+@login_required
+def document_download(request: HttpRequest, reference: str, pk: int) -> FileResponse:
+    document = document_open(
+        document=document_get_for_staff(request.user, reference, pk), by=request.user
+    )
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

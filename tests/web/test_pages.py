@@ -39,7 +39,7 @@ def test_officer_cannot_open_other_agency_case(client, make_case, officer_b):
     login(client, officer_b)
     assert case.reference not in client.get(reverse("portal-cases")).content.decode()
     assert client.get(reverse("portal-case", args=[case.reference])).status_code == 404
-    response = client.post(reverse("portal-transition", args=[case.reference, "withdraw"]))
+    response = client.post(reverse("portal-withdraw", args=[case.reference]), {"reason": "x"})
     assert response.status_code == 404
 
 
@@ -116,9 +116,7 @@ def test_a_move_the_role_does_not_allow_is_403(client, make_case, auditor):
 def test_officer_withdraws_from_the_portal(client, make_case, officer_a):
     case = make_case(State.SUBMITTED)
     login(client, officer_a)
-    response = client.post(
-        reverse("portal-transition", args=[case.reference, "withdraw"]), {"text": "Done."}
-    )
+    response = client.post(reverse("portal-withdraw", args=[case.reference]), {"reason": "Done."})
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.state == State.WITHDRAWN

@@ -3,19 +3,34 @@
 One function per use case; every change writes its audit event in the same transaction.
 """
 
-from lers.cases.services.checklist import case_checklist, case_facts
+from lers.cases.services.checklist import case_checklist, case_checklist_preview, case_facts
+from lers.cases.services.documents import (
+    Attachment,
+    document_add,
+    document_open,
+    document_remove,
+)
 from lers.cases.services.entities import entities_sync
+from lers.cases.services.followups import case_request_extension, extension_allowed
 from lers.cases.services.requests import (
     DRAFT_FIELDS,
-    TARGET_KINDS,
     case_add_officer,
     case_create,
     case_open_for_staff,
     case_update_draft,
-    document_add,
-    message_post,
-    target_add,
+    draft_changes_check,
 )
+from lers.cases.services.targets import (
+    TARGET_KINDS,
+    Candidate,
+    Confirmed,
+    target_add,
+    target_candidates,
+    target_candidates_in_document,
+    target_remove,
+    targets_confirm,
+)
+from lers.cases.services.thread import message_post
 from lers.cases.services.transitions import (
     case_answer,
     case_approve,
@@ -36,15 +51,20 @@ from lers.cases.services.transitions import (
 __all__ = [
     "DRAFT_FIELDS",
     "TARGET_KINDS",
+    "Attachment",
+    "Candidate",
+    "Confirmed",
     "case_add_officer",
     "case_answer",
     "case_approve",
     "case_checklist",
+    "case_checklist_preview",
     "case_close",
     "case_create",
     "case_decline",
     "case_facts",
     "case_open_for_staff",
+    "case_request_extension",
     "case_request_information",
     "case_respond",
     "case_route",
@@ -57,7 +77,15 @@ __all__ = [
     "case_verify",
     "case_withdraw",
     "document_add",
+    "document_open",
+    "document_remove",
+    "draft_changes_check",
     "entities_sync",
+    "extension_allowed",
     "message_post",
     "target_add",
+    "target_candidates",
+    "target_candidates_in_document",
+    "target_remove",
+    "targets_confirm",
 ]

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
+from typing import Any
 
 from lers.agencies.models import Officer
 from lers.cases.models import Case
+from lers.cases.services.requests import DRAFT_FIELDS
 from lers.core.policy import active_policy
 from lers.policy.completeness import Gap, RequestFacts, evaluate
 
 
-def case_facts(case: Case) -> RequestFacts:
+def case_facts(case: Case, *, has_services: bool | None = None) -> RequestFacts:
     documents = Counter(case.documents.values_list("doc_type", flat=True))
     target_kinds = set(case.targets.values_list("kind", flat=True))
     creator = case.created_by
@@ -27,7 +30,7 @@ def case_facts(case: Case) -> RequestFacts:
         "targets": bool(target_kinds),
         # The form's fund-flow section: a fund-flow sheet, or the addresses and TXIDs typed in.
         "fund_flow": documents["fund_flow"] > 0 or bool(target_kinds & {"address", "txid"}),
-        "services": case.services.exists(),
+        "services": case.services.exists() if has_services is None else has_services,
         "urgency_circumstances": bool(case.urgency_circumstances.strip()),
         "callback_slots": bool(case.callback_slots.strip()),
         "data_categories": bool(case.data_categories),
@@ -59,3 +62,15 @@ def _has_official_contacts(officer: Officer) -> bool:
 def case_checklist(case: Case) -> list[Gap]:
     """What the policy still asks of this request (the live checklist)."""
     return evaluate(active_policy(), case_facts(case))
+
+
+def case_checklist_preview(case: Case, changes: dict[str, Any]) -> list[Gap]:
+    """The checklist as it would be with the form's unsaved ``changes`` (the live checklist
+    while the officer types); fields that do not parse yet count as they are saved."""
+    draft = copy.copy(case)
+    services = changes.pop("services", None)
+    for name, value in changes.items():
+        if name in DRAFT_FIELDS:
+            setattr(draft, name, value)
+    facts = case_facts(draft, has_services=bool(services) if services is not None else None)
+    return evaluate(active_policy(), facts)

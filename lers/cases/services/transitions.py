@@ -3,6 +3,7 @@ table of ``lers.cases.lifecycle`` and records the transition."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
@@ -23,7 +24,8 @@ from lers.cases.models import Case, Deadline, Entity, Message
 from lers.cases.notifications import notify_case_changed
 from lers.cases.services.access import lock_case, require_officer_on_case
 from lers.cases.services.checklist import case_checklist
-from lers.cases.services.requests import message_create
+from lers.cases.services.documents import Attachment, attachment_check, attachments_store
+from lers.cases.services.thread import message_create
 from lers.core.errors import GuardFailed, IllegalTransition, NotPermitted
 from lers.core.policy import active_policy
 from lers.core.text import clean_text
@@ -148,13 +150,18 @@ def case_request_information(*, case: Case, by: User, question: str) -> Case:
     return case
 
 
-def case_answer(*, case: Case, by: User, answer: str) -> Case:
-    """The agency answers; the case goes back to the queue and the review clock resumes."""
+def case_answer(
+    *, case: Case, by: User, answer: str, attachments: Sequence[Attachment] = ()
+) -> Case:
+    """The agency answers, with files if asked for; the case goes back to the queue and the
+    review clock resumes."""
+    uploads = [(a.doc_type, attachment_check(a)) for a in attachments]
     with transaction.atomic():
         case = _move(case=case, name="answer", by=by, reason=answer)
-        message_create(
+        message = message_create(
             case=case, by=by, body=clean_text(answer), visibility=Message.Visibility.SHARED
         )
+        attachments_store(case=case, by=by, message=message, uploads=uploads)
         deadline_finish(case=case, kind=Deadline.Kind.AGENCY_ANSWER)
         deadline_resume(case=case, kind=Deadline.Kind.REVIEW)
     return case

@@ -1,0 +1,137 @@
+"""Files on a case: attached, removed from a draft, opened (every opening is on the record)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import IO
+
+from django.db import transaction
+
+from lers.accounts.models import Role, User
+from lers.accounts.roles import roles_of
+from lers.audit.services import audit_record
+from lers.cases.lifecycle import OPEN, State
+from lers.cases.models import Case, Document, Message
+from lers.cases.services.access import lock_case, require_case_worker, require_officer_on_case
+from lers.core.errors import DomainError, IllegalTransition, NotPermitted
+from lers.core.policy import active_policy
+from lers.core.uploads import Upload, upload_check
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file that comes with a message or an answer, before it is checked."""
+
+    doc_type: str
+    name: str
+    content: bytes | IO[bytes]
+
+
+def attachment_check(attachment: Attachment) -> Upload:
+    """Type from the policy, size and content: the reason if refused (before any write)."""
+    if attachment.doc_type not in active_policy().document_types:
+        raise DomainError(f"unknown document type {attachment.doc_type!r}")
+    return upload_check(name=attachment.name, content=attachment.content)
+
+
+def document_store(
+    *, case: Case, by: User, doc_type: str, upload: Upload, message: Message | None = None
+) -> Document:
+    """Writes a checked upload to the case (inside the caller's transaction) and records it."""
+    document = Document(
+        case=case,
+        message=message,
+        doc_type=doc_type,
+        original_name=upload.name,
+        content_type=upload.content_type,
+        size=upload.size,
+        sha256=upload.sha256,
+        uploaded_by=by,
+    )
+    document.file.save(upload.name, upload.file, save=False)
+    document.save()
+    audit_record(
+        actor=by,
+        action="case.document_added",
+        obj=document,
+        case_ref=case.reference,
+        payload={
+            "doc_type": doc_type,
+            "sha256": document.sha256,
+            "size": upload.size,
+            "content_type": upload.content_type,
+            "message_id": message.pk if message else None,
+        },
+    )
+    return document
+
+
+def document_add(
+    *,
+    case: Case,
+    by: User,
+    doc_type: str,
+    name: str,
+    content: bytes | IO[bytes],
+    content_type: str = "",
+) -> Document:
+    """Attach a file: its type is judged by its content (``lers.core.uploads``), not its name."""
+    upload = attachment_check(Attachment(doc_type=doc_type, name=name, content=content))
+    with transaction.atomic():
+        case = lock_case(case)
+        if Role.OFFICER in roles_of(by):
+            require_officer_on_case(case, by)
+            if case.state not in (State.DRAFT, State.AWAITING_INFORMATION):
+                raise IllegalTransition(
+                    "documents are added to a draft, or when the exchange asks for more",
+                    state=case.state,
+                )
+        else:
+            require_case_worker(case, by)
+        return document_store(case=case, by=by, doc_type=doc_type, upload=upload)
+
+
+def document_remove(*, document: Document, by: User) -> None:
+    """An officer takes a file back out of a draft; once submitted, files stay."""
+    with transaction.atomic():
+        case = lock_case(document.case)
+        require_officer_on_case(case, by)
+        if case.state != State.DRAFT:
+            raise IllegalTransition("files are removed only from a draft", state=case.state)
+        deleted, _ = Document.objects.filter(pk=document.pk, case=case).delete()
+        if deleted:
+            audit_record(
+                actor=by,
+                action="case.document_removed",
+                obj=case,
+                case_ref=case.reference,
+                payload={"document_id": document.pk, "sha256": document.sha256},
+            )
+    # The stored object is content-addressed and may be shared by another row; it stays.
+
+
+def document_open(*, document: Document, by: User) -> Document:
+    """Someone downloads a file of a case: the read is an audit event (X-07)."""
+    if Role.OFFICER in roles_of(by):
+        require_officer_on_case(document.case, by)
+    elif not roles_of(by):
+        raise NotPermitted("only the case's officers and the exchange's staff open its files")
+    audit_record(
+        actor=by,
+        action="case.document_opened",
+        obj=document,
+        case_ref=document.case.reference,
+        payload={"sha256": document.sha256},
+    )
+    return document
+
+
+def attachments_store(
+    *, case: Case, by: User, message: Message, uploads: list[tuple[str, Upload]]
+) -> list[Document]:
+    if case.state not in OPEN:
+        raise IllegalTransition("the case is closed", state=case.state)
+    return [
+        document_store(case=case, by=by, doc_type=doc_type, upload=upload, message=message)
+        for doc_type, upload in uploads
+    ]

@@ -1,0 +1,239 @@
+"""The identifiers a request names: typed one by one, or found in pasted text or a fund-flow
+sheet and confirmed by the officer before they become targets (X-10)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from lers.accounts.models import User
+from lers.audit.services import audit_record
+from lers.cases.lifecycle import State
+from lers.cases.models import Case, Document, Target
+from lers.cases.services.access import lock_case, require_officer_on_case
+from lers.core.errors import DomainError, IllegalTransition
+from lers.core.policy import active_policy
+from lers.core.text import clean_text
+from lers.identifiers import Found, Hints, Verdict, extract, validate
+from lers.identifiers.documents import document_text
+from lers.identifiers.model import canonical_chain
+
+TARGET_KINDS = frozenset(Target.Kind.values)
+# Target kinds that lers.identifiers checks, and the name it gives them.
+_IDENTIFIER_KINDS = {
+    "address": "address",
+    "txid": "tx_hash",
+    "email": "email",
+    "phone": "phone",
+    "ip": "ip",
+    "uid": "user_id",
+}
+_TARGET_KIND_OF = {found: target for target, found in _IDENTIFIER_KINDS.items()}
+# Most identifiers a confirmation may add at once: a fund-flow sheet rarely names more, and a
+# bigger list is not something a person confirms line by line.
+MAX_CANDIDATES = 500
+
+
+def _check_identifier(case: Case, kind: str, value: str, chain: str) -> Verdict | None:
+    checked_kind = _IDENTIFIER_KINDS.get(kind)
+    if checked_kind is None:
+        return None
+    try:
+        return validate(
+            value,
+            kind=checked_kind,
+            chain=chain or None,
+            default_region=case.agency.country,
+            uid_pattern=active_policy().identifiers.uid_pattern,
+        )
+    except ValueError as exc:  # a chain name lers does not know
+        raise DomainError(str(exc)) from None
+
+
+def _require_draft(case: Case, by: User) -> Case:
+    locked = lock_case(case)
+    require_officer_on_case(locked, by)
+    if locked.state != State.DRAFT:
+        raise IllegalTransition("targets change while the request is a draft", state=locked.state)
+    return locked
+
+
+def _create(
+    case: Case,
+    by: User,
+    kind: str,
+    value: str,
+    chain: str,
+    memo: str,
+    note: str,
+    skip: set[tuple[str, str]] | None = None,
+) -> Target | None:
+    """Creates the target, or returns None when ``(kind, normalised)`` is in ``skip``."""
+    if kind not in TARGET_KINDS:
+        raise DomainError(f"unknown target kind {kind!r}; one of {', '.join(sorted(TARGET_KINDS))}")
+    value = clean_text(value)
+    if not value:
+        raise DomainError("the identifier is empty")
+    chain = canonical_chain(chain) if chain else ""
+    check = _check_identifier(case, kind, value, chain)
+    normalised = (check.normalised if check else value)[:500]
+    if skip is not None:
+        if (kind, normalised) in skip:
+            return None
+        skip.add((kind, normalised))
+    target = Target.objects.create(
+        case=case,
+        kind=kind,
+        value=value[:500],
+        normalised=normalised,
+        chain=chain or (check.chains[0] if check and len(check.chains) == 1 else ""),
+        memo=clean_text(memo)[:200],
+        note=clean_text(note),
+        # Officers mistype: an identifier that fails its checksum is kept, marked, explained.
+        valid=check.valid if check else None,
+        check_reason=(check.reason if check else "")[:300],
+    )
+    audit_record(
+        actor=by,
+        action="case.target_added",
+        obj=target,
+        case_ref=case.reference,
+        payload={"kind": kind, "valid": target.valid},
+    )
+    return target
+
+
+def target_add(
+    *,
+    case: Case,
+    by: User,
+    kind: str,
+    value: str,
+    chain: str = "",
+    memo: str = "",
+    note: str = "",
+) -> Target:
+    with transaction.atomic():
+        case = _require_draft(case, by)
+        target = _create(case, by, kind, value, chain, memo, note)
+        assert target is not None  # nothing is skipped without a skip set
+        return target
+
+
+def target_remove(*, target: Target, by: User) -> None:
+    with transaction.atomic():
+        case = _require_draft(target.case, by)
+        deleted, _ = Target.objects.filter(pk=target.pk, case=case).delete()
+        if deleted:
+            audit_record(
+                actor=by,
+                action="case.target_removed",
+                obj=case,
+                case_ref=case.reference,
+                payload={"target_id": target.pk, "kind": target.kind},
+            )
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An identifier found in the officer's text, waiting for the officer to confirm it."""
+
+    kind: str  # a target kind
+    value: str  # as written
+    normalised: str
+    chains: tuple[str, ...]
+    chain: str  # the suggestion: the chain named beside it, or the only one it fits
+    memo: str
+    valid: bool
+    reason: str
+    on_case: bool  # already a target of this request
+
+
+def _suggested_chain(found: Found) -> str:
+    if found.label:
+        named = canonical_chain(found.label.split()[-1])
+        if named in found.chains:
+            return named
+    return found.chains[0] if found.chains else ""
+
+
+def target_candidates(*, case: Case, text: str) -> list[Candidate]:
+    """Every identifier in ``text`` that can be a target, in order, without duplicates.
+
+    A memo or tag written after an address goes with that address (XRP, TON, ...); a private
+    key is never offered: it is not an identifier of an account, and it is not kept.
+    """
+    policy = active_policy()
+    found = extract(
+        text,
+        hints=Hints(default_region=case.agency.country, uid_pattern=policy.identifiers.uid_pattern),
+    )
+    existing = set(case.targets.values_list("kind", "normalised"))
+    candidates: list[Candidate] = []
+    seen: set[tuple[str, str]] = set()
+    for item in found:
+        if item.kind == "memo":
+            if candidates and candidates[-1].kind == "address" and not candidates[-1].memo:
+                last = candidates[-1]
+                candidates[-1] = Candidate(**{**last.__dict__, "memo": item.normalised})
+            continue
+        kind = _TARGET_KIND_OF.get(item.kind)
+        if kind is None:
+            continue
+        key = (kind, item.normalised)
+        if key in seen:
+            continue
+        seen.add(key)
+        candidates.append(
+            Candidate(
+                kind=kind,
+                value=item.text.replace("\n", ""),
+                normalised=item.normalised,
+                chains=item.chains,
+                chain=_suggested_chain(item),
+                memo=item.tag or "",
+                valid=item.valid,
+                reason=item.reason,
+                on_case=key in existing,
+            )
+        )
+    return candidates[:MAX_CANDIDATES]
+
+
+def target_candidates_in_document(*, document: Document) -> list[Candidate]:
+    """The identifiers in an attached file (a fund-flow sheet: CSV, XLSX, PDF, DOCX)."""
+    with document.file.open("rb") as handle:
+        data = handle.read()
+    try:
+        text = document_text(document.original_name, data)
+    except Exception as exc:  # a damaged file: the reader's own words, not a server error
+        raise DomainError(f"{document.original_name} could not be read: {exc}") from None
+    return target_candidates(case=document.case, text=text)
+
+
+@dataclass(frozen=True)
+class Confirmed:
+    """One identifier the officer confirmed, with the chain and memo as they left them."""
+
+    kind: str
+    value: str
+    chain: str = ""
+    memo: str = ""
+
+
+def targets_confirm(*, case: Case, by: User, items: list[Confirmed]) -> list[Target]:
+    """Adds the confirmed identifiers in one transaction: all of them, or none and the reason."""
+    if not items:
+        raise DomainError("tick at least one identifier to add")
+    if len(items) > MAX_CANDIDATES:
+        raise DomainError(f"at most {MAX_CANDIDATES} identifiers at a time")
+    with transaction.atomic():
+        case = _require_draft(case, by)
+        existing = set(case.targets.values_list("kind", "normalised"))
+        added = []
+        for item in items:
+            target = _create(case, by, item.kind, item.value, item.chain, item.memo, "", existing)
+            if target is not None:
+                added.append(target)
+    return added
