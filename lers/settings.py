@@ -190,6 +190,7 @@ LANGUAGE_CODE = "en"
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 LANGUAGES = [("en", "English"), ("zh-hans", "简体中文"), ("zh-hant", "繁體中文")]
 TIME_ZONE = "UTC"
+FORMAT_MODULE_PATH = ["lers.formats"]
 USE_I18N = True
 USE_TZ = True
 

@@ -207,13 +207,16 @@ class ScopeForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["services"]
         assert isinstance(field, forms.MultipleChoiceField)
+        several = Entity.objects.filter(active=True).count() > 1
         field.choices = [
-            (str(s.pk), f"{s.name} ({s.entity.name})" if Entity.objects.count() > 1 else s.name)
+            (str(s.pk), f"{s.name} ({s.entity.name})" if several else s.name)
             for s in Service.objects.filter(entity__active=True).select_related("entity")
         ]
+        if not field.choices:  # a deployment that lists no services asks nothing about them
+            del self.fields["services"]
 
     def clean_services(self) -> list[int]:
-        return [int(pk) for pk in self.cleaned_data["services"]]
+        return [int(pk) for pk in self.cleaned_data.get("services", [])]
 
 
 # The steps of the form that edit the draft's fields, in order, with what they show.
@@ -295,7 +298,10 @@ class MessageForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["doc_type"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = _policy_choices(active_policy().document_types)
+        types = active_policy().document_types
+        field.choices = _policy_choices(types)
+        if "other" in types:
+            field.initial = "other"
 
 
 class ReasonForm(forms.Form):

@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lers.cases.lifecycle import State
@@ -60,9 +61,9 @@ from lers.portal.forms import (
 PAGES = [*STEPS, "targets", "documents", "review"]
 PAGE_LABELS = {
     **{name: label for name, (_form, label) in STEPS.items()},
-    "targets": _("Targets"),
-    "documents": _("Documents"),
-    "review": _("Review and submit"),
+    "targets": gettext_lazy("Targets"),
+    "documents": gettext_lazy("Documents"),
+    "review": gettext_lazy("Review and submit"),
 }
 
 
