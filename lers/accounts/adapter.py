@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core import context
+from allauth.mfa.models import Authenticator
 from django.http import HttpRequest
 
-from lers.accounts.mfa import has_second_factor
+from lers.accounts.mfa import SECOND_FACTORS, has_second_factor
 
 
 class LersAccountAdapter(DefaultAccountAdapter):
@@ -18,15 +22,33 @@ class LersAccountAdapter(DefaultAccountAdapter):
 
     def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
         # Setting up the first factor follows the password sign-in lers just demanded (the
-        # middleware lets nothing else through); adding or removing factors later re-asks.
+        # middleware lets nothing else through), and so do the recovery codes allauth shows
+        # right after it; adding or removing factors later re-asks.
         request = context.request
         user = getattr(request, "user", None)
-        first_factor = (
-            app == "allauth.mfa"
-            and user is not None
-            and user.is_authenticated
-            and not has_second_factor(user)
-        )
-        if first_factor:
-            return False
+        if app == "allauth.mfa" and user is not None and user.is_authenticated:
+            if not has_second_factor(user):
+                return False
+            match = getattr(request, "resolver_match", None)
+            showing_codes = match is not None and match.url_name == "mfa_view_recovery_codes"
+            if showing_codes and _first_factor_just_set_up(request, user):
+                return False
         return bool(super().is_reauthentication_required(app=app, **kwargs))
+
+
+def _first_factor_just_set_up(request: HttpRequest, user: Any) -> bool:
+    """The account's only factor was added within the re-authentication window, in a session
+    that signed in with the password within it too (the code typed at set-up proved it)."""
+    window = account_settings.REAUTHENTICATION_TIMEOUT
+    now = time.time()
+    factors = list(
+        Authenticator.objects.filter(user=user, type__in=SECOND_FACTORS).values_list(
+            "created_at", flat=True
+        )[:2]
+    )
+    if len(factors) != 1 or now - factors[0].timestamp() >= window:
+        return False
+    return any(
+        record.get("method") == "password" and now - record.get("at", 0) < window
+        for record in get_authentication_records(request, user)
+    )

@@ -1,13 +1,21 @@
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from lers.accounts.roles import is_staff_member
+from lers.core.middleware import RequireSecondFactorMiddleware
 from lers.core.policy import active_policy
 
 
 def policy(request: HttpRequest) -> dict[str, Any]:
+    session = getattr(request, "session", None)
+    after_factor = session.get(RequireSecondFactorMiddleware.NEXT_SESSION_KEY) if session else None
     return {
+        # Shown on the second-factor pages: where the person was going before set-up.
+        "after_second_factor": after_factor
+        if after_factor and url_has_allowed_host_and_scheme(after_factor, allowed_hosts=None)
+        else None,
         "policy_name": active_policy().profile.name,
         "lers_staff": is_staff_member(request.user) if hasattr(request, "user") else False,
     }

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
-from django.urls import reverse
 
 from lers.core.errors import DomainError
 
@@ -34,8 +33,10 @@ class DomainErrorMiddleware:
 class RequireSecondFactorMiddleware:
     """Every signed-in account sets up a second factor before anything else (X-01)."""
 
-    # Setting up the factor, signing out, the access-request pages that lead there, and assets.
+    # Setting up the factor (allauth's pages, signing out included) and assets.
     EXEMPT = ("/accounts/", "/static/")
+    # Where the person was going: the set-up pages offer it once the factor is there.
+    NEXT_SESSION_KEY = "lers_after_second_factor"
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -50,5 +51,7 @@ class RequireSecondFactorMiddleware:
             and not request.path.startswith(self.EXEMPT)
             and not has_second_factor(user)
         ):
-            return redirect(f"{reverse('mfa_activate_totp')}?next={request.path}")
+            if request.method == "GET":
+                request.session[self.NEXT_SESSION_KEY] = request.get_full_path()
+            return redirect("mfa_activate_totp")
         return self.get_response(request)

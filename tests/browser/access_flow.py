@@ -147,12 +147,12 @@ def submit_password(page: Page, username_or_email: str, password: str) -> None:
     expect(page).not_to_have_url(_url("account_login"))
 
 
-def set_up_totp(page: Page, password: str, screenshot: Snap | None = None) -> str:
+def set_up_totp(page: Page, screenshot: Snap | None = None) -> str:
     """Activate an authenticator app from allauth's page, as a person with a phone would.
 
     The secret is read from the page (what the person would type into the app, or scan);
-    allauth then shows the recovery codes, which are acknowledged if it asks. ``password``
-    answers allauth's "Confirm Access" if it stands before the codes. Returns the secret.
+    allauth then shows the recovery codes, which are acknowledged if it asks, and the page
+    leads on to where the person was going. Returns the secret.
     """
     if not page.url.split("?")[0].endswith(reverse("mfa_activate_totp")):
         page.goto(reverse("mfa_activate_totp"))
@@ -165,21 +165,15 @@ def set_up_totp(page: Page, password: str, screenshot: Snap | None = None) -> st
     expect(
         page.get_by_role("status").filter(has_text="Authenticator app activated.")
     ).to_be_visible()
-    # lers skips allauth's re-authentication for the first factor (LersAccountAdapter), but not
-    # for the recovery codes allauth shows next: with a factor now set up, it asks again.
-    heading = page.get_by_role("heading", level=1)
-    expect(heading).to_have_text(re.compile("Recovery Codes|Confirm Access"))
-    if heading.inner_text().strip() == "Confirm Access":
-        _snap(screenshot, "confirm-access")
-        page.get_by_label(_label("Password")).fill(password)
-        page.get_by_role("button", name="Confirm", exact=True).click()
-    expect(page.get_by_role("heading", name="Recovery Codes")).to_be_visible()
+    # The code just typed counts as a second-factor authentication: no "Confirm Access" here.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Recovery Codes")
     codes = page.get_by_label("Unused codes")
     expect(codes).not_to_be_empty()
     saved = page.get_by_label("I have saved my recovery codes")
     if saved.count():  # only with MFA_RECOVERY_CODES_SHOW_ONCE
         saved.check()
     _snap(screenshot, "recovery-codes")
+    page.get_by_role("link", name="I have saved them: continue").click()
     return secret
 
 
@@ -226,19 +220,13 @@ def approve_access(
     _snap(screenshot, "access-detail")
 
     decision = page.locator(".card").filter(has=page.get_by_role("heading", name="Decision"))
-    # The two selects carry no label (workbench/access_detail.html): found by their options.
-    agency_select = decision.get_by_role("combobox").filter(
-        has=page.get_by_role("option", name="New agency:")
-    )
+    agency_select = decision.get_by_label("Agency", exact=True)
     if agency is None:
         new = agency_select.get_by_role("option", name="New agency:")
         agency_select.select_option(label=new.inner_text())
     else:
         agency_select.select_option(label=agency)
-    kind_select = decision.get_by_role("combobox").filter(
-        has=page.get_by_role("option", name=kind, exact=True)
-    )
-    kind_select.select_option(label=kind)
+    decision.get_by_label("Kind of agency").select_option(label=kind)
     decision.get_by_role("button", name="Approve").click()
     expect(page).to_have_url(_url("workbench-access"))
     expect(page.get_by_role("status")).to_contain_text("Approved; the officer has been told.")

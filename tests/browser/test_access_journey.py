@@ -47,7 +47,7 @@ def test_an_officer_requests_access_is_approved_and_signs_in_with_totp(
     # signed in with the password alone, the account can do nothing but set up a factor.
     submit_password(page, email, applicant.password)
     expect(page).to_have_url(re.compile(re.escape(reverse("mfa_activate_totp"))))
-    secret = set_up_totp(page, applicant.password, screenshot)
+    secret = set_up_totp(page, screenshot)
 
     page.get_by_role("link", name="Requests").click()
     expect(page).to_have_url(re.compile(re.escape(reverse("portal-access-status")) + "$"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.test import TestCase
 from django.urls import reverse
 
 from lers.accounts.mfa import totp_code
@@ -53,8 +54,15 @@ def request_access(client) -> AccessRequest:
     assert response["Location"].startswith(reverse("mfa_activate_totp"))
     client.get(reverse("mfa_activate_totp"))
     secret = client.session["mfa.totp.secret"]
-    activated = client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)})
+    # allauth announces the new factor after commit; run those callbacks as a real commit would.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        activated = client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)})
     assert activated.status_code == 302
+    # Typing the code proved the factor: the recovery codes follow without asking the password
+    # again, and lead back to where the officer was going.
+    codes = client.get(activated["Location"])
+    assert codes.status_code == 200, codes.get("Location")
+    assert reverse("portal-access-status") in codes.content.decode()
     proof = active_policy().officer_verification.proof_of_authority_any_of[0]
     upload = client.post(
         reverse("portal-access-proof"),

@@ -75,3 +75,21 @@ def test_an_account_without_a_second_factor_must_set_one_up_first(client):
 def test_sign_up_is_closed_officers_request_access(client):
     response = client.get(reverse("account_signup"))
     assert "closed" in response.content.decode().lower()
+
+
+def test_changing_factors_later_asks_for_the_password_again(client, analyst):
+    """Only the recovery codes right after the first factor's set-up skip re-authentication."""
+    import datetime as dt
+
+    from allauth.mfa.models import Authenticator
+    from django.utils import timezone
+
+    Authenticator.objects.filter(user=analyst).update(
+        created_at=timezone.now() - dt.timedelta(days=30)
+    )
+    sign_in(client, "analyst")
+    client.post(reverse("mfa_authenticate"), {"code": totp_code(TOTP_SECRET)})
+    for name in ("mfa_generate_recovery_codes", "mfa_deactivate_totp"):
+        response = client.get(reverse(name))
+        assert response.status_code == 302, name
+        assert response["Location"].startswith(reverse("account_reauthenticate")), name

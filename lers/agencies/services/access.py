@@ -291,7 +291,12 @@ def access_request_approve(*, access_request: AccessRequest, by: User, agency: A
                 "late": locked.due_at is not None and now > locked.due_at,
             },
         )
-        mail_enqueue(to=[locked.user.email], template="access_approved", context={"agency": agency})
+        mail_enqueue(
+            to=[locked.user.email],
+            template="access_approved",
+            language=locked.user.preferred_language,
+            context={"agency": agency},
+        )
     return officer
 
 
