@@ -112,3 +112,20 @@ def notify_message(message: Message) -> None:
             language=officer.user.preferred_language,
             context={**context, "url": _case_url(case, staff=False), "from_agency": False},
         )
+
+
+def notify_officer_added(*, case: Case, officer: Officer, by: User) -> None:
+    """A colleague put on a case hears of it: they follow it from now on (X-03)."""
+    if not officer.user.email or officer.user_id == by.pk:
+        return
+    mail_enqueue(
+        to=[officer.user.email],
+        template="case_officer_added",
+        language=officer.user.preferred_language,
+        context={
+            "case": case,
+            "by": by.get_full_name() or by.email,
+            "explanation": EXPLANATIONS[State(case.state)],
+            "url": _case_url(case, staff=False),
+        },
+    )

@@ -13,6 +13,7 @@ urlpatterns = [
         name="workbench-access-proof",
     ),
     path("cases/<str:reference>/", views.case_detail, name="workbench-case"),
+    path("cases/<str:reference>/messages/", views.message_send, name="workbench-message"),
     path(
         "cases/<str:reference>/documents/<int:pk>/",
         views.document_download,

@@ -7,7 +7,9 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from lers.accounts.roles import is_staff_member
+from lers.accounts.roles import has_role, is_staff_member
+from lers.cases.lifecycle import OPEN
+from lers.cases.models import Case
 from lers.cases.selectors import (
     case_get_for_staff,
     case_live_deadlines,
@@ -15,8 +17,11 @@ from lers.cases.selectors import (
     document_get_for_staff,
     staff_queue,
 )
-from lers.cases.services import case_open_for_staff, document_open
+from lers.cases.services import Attachment, case_open_for_staff, document_open, message_post
+from lers.cases.services.access import CASE_WORKERS
 from lers.core.case_page import apply_transition, case_context
+from lers.core.errors import DomainError
+from lers.workbench.forms import StaffMessageForm
 
 
 @login_required
@@ -29,12 +34,46 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "workbench/queue.html", {"cases": cases})
 
 
-@login_required
-def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    case = case_open_for_staff(user=request.user, reference=reference)
+def _page(
+    request: HttpRequest, case: Case, *, form: StaffMessageForm | None = None, status: int = 200
+) -> HttpResponse:
     context = case_context(case, request.user, staff=True)
     context["timeline"] = case_timeline(case)
-    return render(request, "workbench/case.html", context)
+    context["message_form"] = form or StaffMessageForm()
+    context["can_write"] = case.state in OPEN and has_role(request.user, *CASE_WORKERS)
+    return render(request, "workbench/case.html", context, status=status)
+
+
+@login_required
+def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    return _page(request, case_open_for_staff(user=request.user, reference=reference))
+
+
+@login_required
+@require_POST
+def message_send(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_get_for_staff(request.user, reference)
+    form = StaffMessageForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _page(request, case, form=form, status=400)
+    upload = form.cleaned_data.get("file")
+    attachments = (
+        [Attachment(doc_type=form.cleaned_data["doc_type"], name=upload.name, content=upload)]
+        if upload is not None
+        else []
+    )
+    try:
+        message_post(
+            case=case,
+            by=request.user,
+            body=form.cleaned_data["body"],
+            visibility=form.cleaned_data["visibility"],
+            attachments=attachments,
+        )
+    except DomainError as exc:
+        form.add_error(None, exc.message)
+        return _page(request, case, form=form, status=exc.http_status)
+    return redirect("workbench-case", reference=case.reference)
 
 
 @login_required

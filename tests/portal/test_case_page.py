@@ -171,3 +171,48 @@ def test_a_profile_without_extensions_refuses_them(settings, make_case, officer_
     case.save()
     with pytest.raises(DomainError, match="no preservation extension"):
         services.case_request_extension(case=case, by=officer_a, reason="More time")
+
+
+@pytest.mark.req("X-02")
+def test_staff_write_to_the_agency_from_the_workbench(client, make_case, analyst, officer_a):
+    case = make_case(State.TRIAGE)
+    Job.objects.all().delete()
+    assert client.login(username=analyst.username, password=PASSWORD)
+    response = client.post(
+        reverse("workbench-message", args=[case.reference]),
+        {
+            "body": "Please send the court order in full.",
+            "visibility": "shared",
+            "doc_type": "other",
+            "file": SimpleUploadedFile("template.pdf", DEMO_PDF),
+        },
+    )
+    assert response.status_code == 302
+    (mail,) = mails_to(officer_a.email)
+    assert "Please send the court order in full." in mail["text"] and "template.pdf" in mail["text"]
+    client.post(
+        reverse("workbench-message", args=[case.reference]),
+        {"body": "Looks forged, call the switchboard.", "visibility": "internal"},
+    )
+    assert len(mails_to(officer_a.email)) == 1  # internal notes stay inside
+    client.logout()
+    assert client.login(username=officer_a.username, password=PASSWORD)
+    page = client.get(reverse("portal-case", args=[case.reference])).content.decode()
+    assert "Please send the court order" in page and "Compliance team" in page
+    assert "Looks forged" not in page
+    document = case.documents.get(original_name="template.pdf")
+    download = client.get(reverse("portal-document", args=[case.reference, document.pk]))
+    assert download.status_code == 200
+
+
+def test_auditors_read_but_do_not_write(client, make_case, auditor):
+    case = make_case(State.TRIAGE)
+    assert client.login(username=auditor.username, password=PASSWORD)
+    page = client.get(reverse("workbench-case", args=[case.reference])).content.decode()
+    assert reverse("workbench-message", args=[case.reference]) not in page
+    response = client.post(
+        reverse("workbench-message", args=[case.reference]),
+        {"body": "An auditor's note", "visibility": "internal"},
+    )
+    assert response.status_code == 403
+    assert not case.messages.filter(body="An auditor's note").exists()

@@ -17,6 +17,7 @@ from lers.audit.models import AuditEvent
 from lers.cases.lifecycle import State
 from lers.cases.models import Case, Document, Service
 from lers.demo.services import DEMO_PDF
+from lers.jobs.models import Job
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -323,6 +324,8 @@ def test_a_colleague_is_added_to_the_request(client, officer, colleague_a, offic
         {"officer": colleague_a.officer.pk},
     )
     assert case.officers.filter(pk=colleague_a.officer.pk).exists()
+    (mail,) = [j.payload for j in Job.objects.filter(name="mail.send")]
+    assert mail["to"] == [colleague_a.email] and case.reference in mail["subject"]
     client.post(
         reverse("portal-colleague-add", args=[case.reference]), {"officer": officer_b.officer.pk}
     )

@@ -15,6 +15,7 @@ from lers.audit.services import audit_record
 from lers.cases.categories import DATA_CATEGORIES
 from lers.cases.lifecycle import State
 from lers.cases.models import Case, Entity, Service
+from lers.cases.notifications import notify_officer_added
 from lers.cases.selectors import case_get_for_staff
 from lers.cases.services.access import (
     lock_case,
@@ -217,6 +218,7 @@ def case_add_officer(*, case: Case, by: User, colleague: Officer) -> None:
             case_ref=case.reference,
             payload={"officer_id": colleague.pk},
         )
+        notify_officer_added(case=case, officer=colleague, by=by)
 
 
 def case_open_for_staff(*, user: User, reference: str) -> Case:
