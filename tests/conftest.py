@@ -33,6 +33,13 @@ def _media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Tests make many accounts; a deliberately slow hasher would make the suite crawl. (The
+    hasher is not what the tests are about; production keeps Django's default.)"""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _private_cache(settings, request):
     """Rate limits and one-time codes start clean in every test."""
     settings.CACHES = {
