@@ -7,6 +7,7 @@ user per staff role, and an outsider with no role at all.
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from lers.accounts.mfa import totp_provision
 from lers.accounts.models import Role, User
@@ -30,6 +31,15 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default():
+    """A page rendered in Chinese leaves its language active on the thread (LocaleMiddleware
+    does not reset it): every test starts in English, whatever ran before it."""
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

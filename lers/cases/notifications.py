@@ -16,15 +16,19 @@ from lers.core.policy import active_policy
 SHARED_TEXT = frozenset({"request_information", "answer", "decline", "withdraw"})
 
 
-def staff_holding(case: Case) -> list[str]:
+def _staff_users_holding(case: Case) -> list[User]:
     """The assignee, or every intake analyst while the case has none."""
     if case.assignee is not None:
-        return [case.assignee.email]
+        return [case.assignee] if case.assignee.email else []
     return list(
         User.objects.filter(role_grants__role=Role.INTAKE_ANALYST, is_active=True)
         .exclude(email="")
-        .values_list("email", flat=True)
+        .distinct()
     )
+
+
+def staff_holding(case: Case) -> list[str]:
+    return [user.email for user in _staff_users_holding(case)]
 
 
 def officers_on(case: Case) -> list[str]:
@@ -94,11 +98,14 @@ def notify_message(message: Message) -> None:
         "attachments": [d.original_name for d in message.attachments.all()],
     }
     if hasattr(message.author, "officer"):
-        mail_enqueue(
-            to=[e for e in staff_holding(case) if e != message.author.email],
-            template="case_message",
-            context={**context, "url": _case_url(case, staff=True), "from_agency": True},
-        )
+        # Each staff member reads it in their own language, not the writing officer's.
+        for user in _staff_users_holding(case):
+            mail_enqueue(
+                to=[user.email],
+                template="case_message",
+                language=user.preferred_language,
+                context={**context, "url": _case_url(case, staff=True), "from_agency": True},
+            )
         return
     officers = (
         case.officers.filter(status=Officer.Status.ACTIVE, user__is_active=True)

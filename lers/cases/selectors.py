@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from django.db.models import Case as SqlCase
-from django.db.models import IntegerField, QuerySet, Value, When
+from django.db.models import IntegerField, Q, QuerySet, Value, When
 
 from lers.accounts.models import Role, User
 from lers.accounts.roles import roles_of
 from lers.agencies.models import Officer
 from lers.audit.models import AuditEvent
 from lers.cases.lifecycle import OPEN, State, Transition, transitions_from
-from lers.cases.models import Case, Deadline, Document, Target
+from lers.cases.models import Case, Deadline, Document, Message, Target
 from lers.core.errors import NotFound
 
 
@@ -76,10 +76,47 @@ def case_live_deadlines(case: Case) -> QuerySet[Deadline]:
     return case.deadlines.exclude(status__in=[Deadline.Status.MET, Deadline.Status.STOPPED])
 
 
+def officer_is_on_case(user: User, case: Case) -> bool:
+    """On the case, not only able to read it: an agency admin reads every case of the agency
+    but acts only on the ones they are on."""
+    officer = getattr(user, "officer", None)
+    return (
+        officer is not None
+        and officer.status == Officer.Status.ACTIVE
+        and case.officers.filter(pk=officer.pk).exists()
+    )
+
+
+def draft_get_for_officer(user: User, reference: str) -> Case:
+    """A draft the officer is writing: their agency's, with them on it; anything else is 404."""
+    case = case_get_for_officer(user, reference)
+    if case.state != State.DRAFT or not officer_is_on_case(user, case):
+        raise NotFound("no such draft")
+    return case
+
+
+def documents_for_officer(case: Case) -> QuerySet[Document]:
+    """The files an officer may see: the request's own and those of shared messages, never
+    the files staff attach to internal notes."""
+    return (
+        case.documents.filter(
+            Q(message__isnull=True) | Q(message__visibility=Message.Visibility.SHARED)
+        )
+        .select_related("message")
+        .order_by("pk")
+    )
+
+
+def follow_ups_for_officer(user: User, case: Case) -> QuerySet[Case]:
+    return cases_for_officer(user).filter(parent=case).order_by("pk")
+
+
 def colleagues_not_on(case: Case) -> QuerySet[Officer]:
     """Active officers of the case's agency who are not on it yet (X-03)."""
     return (
-        Officer.objects.filter(agency_id=case.agency_id, status=Officer.Status.ACTIVE)
+        Officer.objects.filter(
+            agency_id=case.agency_id, status=Officer.Status.ACTIVE, user__is_active=True
+        )
         .exclude(cases=case)
         .select_related("user")
         .order_by("user__username")
@@ -88,14 +125,14 @@ def colleagues_not_on(case: Case) -> QuerySet[Officer]:
 
 def document_get_for_officer(user: User, reference: str, pk: int) -> Document:
     case = case_get_for_officer(user, reference)
-    document = case.documents.filter(pk=pk).first()
+    document = documents_for_officer(case).filter(pk=pk).first()
     if document is None:
         raise NotFound("no such document")
     return document
 
 
 def target_get_for_officer(user: User, reference: str, pk: int) -> Target:
-    case = case_get_for_officer(user, reference)
+    case = draft_get_for_officer(user, reference)
     target = case.targets.filter(pk=pk).first()
     if target is None:
         raise NotFound("no such target")

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 
 from lers.cases.lifecycle import EXPLANATIONS, LABELS, TRANSITIONS, Guard, State, Transition
 from lers.cases.models import Case, Deadline
-from lers.cases.selectors import case_moves
+from lers.cases.selectors import case_moves, documents_for_officer
 from lers.cases.services import case_checklist, case_transition_service
 from lers.core.errors import DomainError
 from lers.core.policy import active_policy
@@ -49,6 +49,8 @@ def case_context(case: Case, user: Any, *, staff: bool) -> dict[str, Any]:
         "deadlines": deadlines,
         "checklist": case_checklist(case) if case.state == State.DRAFT or staff else [],
         "messages_list": messages,
+        # Staff see every file; officers never those attached to internal notes.
+        "documents": case.documents.order_by("pk") if staff else documents_for_officer(case),
         "moves": moves,
         "decline_reasons": list(policy.decline_reasons.items()),
         "decline_labels": [

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 
-from lers.core.errors import DomainError
+from lers.core.errors import DomainError, TooLarge
 
 
 class DomainErrorMiddleware:
@@ -49,9 +49,47 @@ class RequireSecondFactorMiddleware:
             user is not None
             and user.is_authenticated
             and not request.path.startswith(self.EXEMPT)
+            and has_second_factor(user)
+            and self.NEXT_SESSION_KEY in request.session
+        ):
+            # Past the set-up pages: the "continue" link has served its purpose.
+            del request.session[self.NEXT_SESSION_KEY]
+        if (
+            user is not None
+            and user.is_authenticated
+            and not request.path.startswith(self.EXEMPT)
             and not has_second_factor(user)
         ):
             if request.method == "GET":
                 request.session[self.NEXT_SESSION_KEY] = request.get_full_path()
             return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+
+class UploadLimitMiddleware:
+    """Refuses a body far over the upload limit from its Content-Length, before Django spools
+    it to disk (the services check each file's exact size; this guards the machine)."""
+
+    # Room for the form's other fields and the multipart framing around the file.
+    SLACK_BYTES = 2**20
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+        from django.utils.translation import gettext as _
+
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = settings.LERS_MAX_UPLOAD_BYTES
+        if length > limit + self.SLACK_BYTES:
+            error = TooLarge(
+                _("The upload is %(size).1f MB; the limit is %(limit)d MB per file.")
+                % {"size": length / 2**20, "limit": limit // 2**20}
+            )
+            html = render_to_string("core/domain_error.html", {"error": error}, request=request)
+            return HttpResponse(html, status=error.http_status)
         return self.get_response(request)

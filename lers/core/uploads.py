@@ -14,18 +14,20 @@ from typing import IO
 
 from django.conf import settings
 from django.core.files.base import ContentFile, File
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lers.core.errors import DomainError, TooLarge
 
 # Signatures of what is refused outright: programs, scripts and active web content.
 _EXECUTABLE = [
-    (b"MZ", "a Windows executable"),
-    (b"\x7fELF", "a Linux executable"),
-    (b"\xcf\xfa\xed\xfe", "a macOS executable"),
-    (b"\xce\xfa\xed\xfe", "a macOS executable"),
-    (b"\xca\xfe\xba\xbe", "a macOS or Java executable"),
-    (b"#!", "a script"),
-    (b"\x00asm", "a WebAssembly module"),
+    (b"MZ", gettext_lazy("a Windows executable")),
+    (b"\x7fELF", gettext_lazy("a Linux executable")),
+    (b"\xcf\xfa\xed\xfe", gettext_lazy("a macOS executable")),
+    (b"\xce\xfa\xed\xfe", gettext_lazy("a macOS executable")),
+    (b"\xca\xfe\xba\xbe", gettext_lazy("a macOS or Java executable")),
+    (b"#!", gettext_lazy("a script")),
+    (b"\x00asm", gettext_lazy("a WebAssembly module")),
 ]
 _ACTIVE_MARKERS = (b"<html", b"<!doctype html", b"<script", b"<svg", b"<?php", b"<%")
 
@@ -67,7 +69,10 @@ def sniff(file: IO[bytes], name: str) -> Sniffed:
     label = name.rsplit("/", 1)[-1]
     for signature, what in _EXECUTABLE:
         if head.startswith(signature):
-            return _refused(f"{label} is {what}, not a document; executables are not accepted")
+            return _refused(
+                _("%(name)s is %(what)s, not a document; executables are not accepted")
+                % {"name": label, "what": what}
+            )
     if head.startswith(b"PK\x03\x04"):
         return _sniff_zip(file, label)
     for signature, content_type, description in _SIGNATURES:
@@ -83,24 +88,30 @@ def _sniff_zip(file: IO[bytes], label: str) -> Sniffed:
         with zipfile.ZipFile(file) as archive:
             names = archive.namelist()
     except zipfile.BadZipFile:
-        return _refused(f"{label} is a damaged zip archive")
+        return _refused(_("%(name)s is a damaged zip archive") % {"name": label})
     finally:
         file.seek(0)
     if "[Content_Types].xml" in names:
         for prefix, (content_type, description) in _OOXML.items():
             if any(n.startswith(prefix) for n in names):
                 if any(n.lower().endswith("vbaproject.bin") for n in names):
-                    return _refused(f"{label} contains macros; send it without them")
+                    return _refused(
+                        _("%(name)s contains macros; send it without them") % {"name": label}
+                    )
                 return Sniffed(True, content_type, f"{description} document")
     return Sniffed(True, "application/zip", "zip archive")
 
 
 def _sniff_text(head: bytes, label: str) -> Sniffed:
     if b"\x00" in head:
-        return _refused(f"{label} is not a document lers recognises (binary content)")
+        return _refused(
+            _("%(name)s is not a document lers recognises (binary content)") % {"name": label}
+        )
     lowered = head.lstrip().lower()
     if any(marker in lowered[:1024] for marker in _ACTIVE_MARKERS):
-        return _refused(f"{label} is web content (HTML/SVG/script); send it as PDF")
+        return _refused(
+            _("%(name)s is web content (HTML/SVG/script); send it as PDF") % {"name": label}
+        )
     for encoding in ("utf-8", "gb18030", "big5"):
         try:
             head.decode(encoding)
@@ -116,7 +127,7 @@ def _sniff_text(head: bytes, label: str) -> Sniffed:
         ):
             kind = "message/rfc822"
         return Sniffed(True, kind, "text")
-    return _refused(f"{label} is not a document lers recognises")
+    return _refused(_("%(name)s is not a document lers recognises") % {"name": label})
 
 
 @dataclass(frozen=True)
@@ -140,10 +151,13 @@ def upload_check(*, name: str, content: bytes | IO[bytes]) -> Upload:
         digest.update(chunk)
         size += len(chunk)
     if size == 0:
-        raise DomainError(f"{name} is empty")
+        raise DomainError(_("%(name)s is empty") % {"name": name})
     limit = settings.LERS_MAX_UPLOAD_BYTES
     if size > limit:
-        raise TooLarge(f"{name} is {size / 2**20:.1f} MB; the limit is {limit / 2**20:.0f} MB")
+        raise TooLarge(
+            _("%(name)s is %(size).1f MB; the limit is %(limit).0f MB")
+            % {"name": name, "size": size / 2**20, "limit": limit / 2**20}
+        )
     sniffed = sniff(file, name)
     if not sniffed.ok:
         raise DomainError(sniffed.reason)

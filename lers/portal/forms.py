@@ -13,6 +13,7 @@ from lers.agencies.models import Officer
 from lers.cases.categories import category_choices
 from lers.cases.models import Case, Entity, Service, Target
 from lers.cases.selectors import colleagues_not_on
+from lers.cases.services.followups import EXTENSION
 from lers.core.i18n import Labelled, localised
 from lers.core.policy import active_policy
 
@@ -87,11 +88,15 @@ class RequestStartForm(forms.Form):
         label=_("Your case number"), max_length=100, required=False
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, case: Case | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["request_types"]
         assert isinstance(field, forms.MultipleChoiceField)
-        field.choices = _policy_choices(active_policy().request_types)
+        types = dict(active_policy().request_types)
+        if case is None or case.parent_id is None:
+            # An extension is drafted from the case page of what it extends, never from scratch.
+            types.pop(EXTENSION, None)
+        field.choices = _policy_choices(types)
 
 
 class LegalForm(forms.Form):
@@ -226,6 +231,13 @@ STEPS: dict[str, tuple[type[forms.Form], Any]] = {
     "facts": (FactsForm, _("Facts")),
     "scope": (ScopeForm, _("Scope")),
 }
+
+
+def step_form(page: str, case: Case, data: Any = None) -> forms.Form:
+    """The form of a step, bound to ``data`` when given, showing the draft's saved values."""
+    form_class = STEPS[page][0]
+    extra = {"case": case} if form_class is RequestStartForm else {}
+    return form_class(data, initial=step_initial(case, form_class), **extra)
 
 
 def step_initial(case: Case, form_class: type[forms.Form]) -> dict[str, Any]:

@@ -20,16 +20,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from lers.cases.lifecycle import State
 from lers.cases.models import Case
 from lers.cases.selectors import (
-    case_get_for_officer,
     document_get_for_officer,
+    draft_get_for_officer,
     target_get_for_officer,
 )
 from lers.cases.services import (
     Confirmed,
-    case_add_officer,
     case_checklist,
     case_checklist_preview,
     case_create,
@@ -37,9 +35,9 @@ from lers.cases.services import (
     case_update_draft,
     document_add,
     document_remove,
+    fund_flow_sheet_add,
     target_add,
     target_candidates,
-    target_candidates_in_document,
     target_remove,
     targets_confirm,
 )
@@ -54,7 +52,7 @@ from lers.portal.forms import (
     RequestStartForm,
     SheetForm,
     TargetForm,
-    step_initial,
+    step_form,
 )
 
 # The form's pages, in order: the field steps, then targets, documents and the review.
@@ -68,10 +66,8 @@ PAGE_LABELS = {
 
 
 def _draft(request: HttpRequest, reference: str) -> Case:
-    case = case_get_for_officer(request.user, reference)
-    if case.state != State.DRAFT:
-        raise Http404("not a draft")  # a sent request is read on its case page
-    return case
+    # A sent request is read on its case page; a colleague's draft is theirs to write.
+    return draft_get_for_officer(request.user, reference)
 
 
 def _next_page(page: str) -> str:
@@ -143,8 +139,7 @@ def request_step(request: HttpRequest, reference: str, page: str) -> HttpRespons
         return _documents_page(request, case)
     if page == "review":
         return _review_page(request, case)
-    form_class, _label = STEPS[page]
-    form = form_class(request.POST or None, initial=step_initial(case, form_class))
+    form = step_form(page, case, request.POST or None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -170,7 +165,7 @@ def request_checklist(request: HttpRequest, reference: str, page: str) -> HttpRe
     case = _draft(request, reference)
     changes: dict[str, Any] = {}
     if page in STEPS:
-        form = STEPS[page][0](request.POST)
+        form = step_form(page, case, request.POST)
         form.is_valid()  # what parses counts; the rest stays as saved
         changes = dict(form.cleaned_data)
     return render(
@@ -230,11 +225,9 @@ def targets_find(request: HttpRequest, reference: str) -> HttpResponse:
             return _targets_page(request, case, sheet=sheet, status=400, typed=TargetForm())
         upload = sheet.cleaned_data["file"]
         try:
-            # The sheet itself is evidence: kept on the request as its fund-flow document.
-            document = document_add(
-                case=case, by=request.user, doc_type="fund_flow", name=upload.name, content=upload
+            document, candidates = fund_flow_sheet_add(
+                case=case, by=request.user, name=upload.name, content=upload
             )
-            candidates = target_candidates_in_document(document=document)
         except DomainError as exc:
             status = _fail(sheet, exc, "file")
             return _targets_page(request, case, sheet=sheet, status=status, typed=TargetForm())
@@ -345,17 +338,17 @@ def _review_page(request: HttpRequest, case: Case) -> HttpResponse:
     blocking = [gap for gap in case_checklist(case) if gap.blocking]
     accepts_incomplete = active_policy().intake.incomplete_submission != "refused"
     if request.method == "POST":
-        if blocking and accepts_incomplete and not request.POST.get("confirm_incomplete"):
-            error = _("Tick the box to send the request although it is incomplete.")
-            status = 400
+        try:
+            case = case_submit(
+                case=case,
+                by=request.user,
+                accept_incomplete=bool(request.POST.get("confirm_incomplete")),
+            )
+        except DomainError as exc:
+            error, status = exc.message, exc.http_status
         else:
-            try:
-                case = case_submit(case=case, by=request.user)
-            except DomainError as exc:
-                error, status = exc.message, exc.http_status
-            else:
-                messages.success(request, _("Request %(ref)s submitted.") % {"ref": case.reference})
-                return redirect("portal-case", reference=case.reference)
+            messages.success(request, _("Request %(ref)s submitted.") % {"ref": case.reference})
+            return redirect("portal-case", reference=case.reference)
     return render(
         request,
         "portal/request_review.html",
@@ -370,20 +363,3 @@ def _review_page(request: HttpRequest, case: Case) -> HttpResponse:
         ),
         status=status,
     )
-
-
-@login_required
-@require_POST
-def colleague_add(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _draft(request, reference)
-    form = ColleagueForm(request.POST, case=case)
-    if form.is_valid():
-        try:
-            case_add_officer(case=case, by=request.user, colleague=form.cleaned_data["officer"])
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Colleague added to the request."))
-    else:
-        messages.error(request, _("Choose a colleague from the list."))
-    return redirect(_page_url(case, "review"))

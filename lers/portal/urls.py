@@ -32,11 +32,6 @@ urlpatterns = [
         name="portal-document-remove",
     ),
     path(
-        "cases/<str:reference>/edit/colleagues/",
-        request_views.colleague_add,
-        name="portal-colleague-add",
-    ),
-    path(
         "cases/<str:reference>/edit/<str:page>/checklist/",
         request_views.request_checklist,
         name="portal-checklist",
@@ -56,5 +51,6 @@ urlpatterns = [
     path("cases/<str:reference>/messages/", views.message_send, name="portal-message"),
     path("cases/<str:reference>/answer/", views.answer, name="portal-answer"),
     path("cases/<str:reference>/withdraw/", views.withdraw, name="portal-withdraw"),
+    path("cases/<str:reference>/colleagues/", views.colleague_add, name="portal-colleague-add"),
     path("cases/<str:reference>/extension/", views.extension, name="portal-extension"),
 ]

@@ -15,9 +15,16 @@ from django.views.decorators.http import require_POST
 from lers.agencies.selectors import access_request_of
 from lers.cases.lifecycle import OPEN, State
 from lers.cases.models import Case
-from lers.cases.selectors import case_get_for_officer, cases_for_officer, document_get_for_officer
+from lers.cases.selectors import (
+    case_get_for_officer,
+    cases_for_officer,
+    document_get_for_officer,
+    follow_ups_for_officer,
+    officer_is_on_case,
+)
 from lers.cases.services import (
     Attachment,
+    case_add_officer,
     case_answer,
     case_request_extension,
     case_withdraw,
@@ -27,7 +34,7 @@ from lers.cases.services import (
 )
 from lers.core.case_page import case_context
 from lers.core.errors import DomainError
-from lers.portal.forms import MessageForm, ReasonForm
+from lers.portal.forms import ColleagueForm, MessageForm, ReasonForm
 
 
 @login_required
@@ -37,19 +44,28 @@ def cases(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/cases.html", {"cases": cases_for_officer(request.user)})
 
 
-def _page(request: HttpRequest, case: Case, *, status: int = 200, **forms: Any) -> HttpResponse:
+def _page(
+    request: HttpRequest, case: Case, *, status: int = 200, error: str = "", **forms: Any
+) -> HttpResponse:
     context = case_context(case, request.user, staff=False)
+    # An agency admin reads every case of the agency but acts only on those they are on.
+    on_case = officer_is_on_case(request.user, case)
+    moves = {move["name"] for move in context["moves"]} if on_case else set()
     context.update(
         {
+            "error": error,
             "message_form": forms.get("message_form") or MessageForm(),
             "answer_form": forms.get("answer_form") or MessageForm(),
             "withdraw_form": forms.get("withdraw_form") or ReasonForm(),
             "extension_form": forms.get("extension_form") or ReasonForm(),
-            "can_write": case.state in OPEN and case.state != State.DRAFT,
-            "can_withdraw": case.state in OPEN,
-            "can_extend": extension_allowed(case),
-            "follow_ups": case.follow_ups.order_by("pk"),
-            "documents": case.documents.order_by("pk"),
+            "colleague_form": forms.get("colleague_form") or ColleagueForm(case=case),
+            "on_case": on_case,
+            "can_answer": "answer" in moves,
+            "can_write": on_case and case.state in OPEN and case.state != State.DRAFT,
+            "can_withdraw": "withdraw" in moves,
+            "can_add_colleagues": on_case and case.state in OPEN,
+            "can_extend": on_case and extension_allowed(case),
+            "follow_ups": follow_ups_for_officer(request.user, case),
             "question": case.messages.filter(is_question=True).order_by("pk").last(),
         }
     )
@@ -83,9 +99,12 @@ def _attachments(form: MessageForm) -> list[Attachment]:
     return [Attachment(doc_type=form.cleaned_data["doc_type"], name=upload.name, content=upload)]
 
 
-def _failed(form: Any, exc: DomainError) -> int:
-    form.add_error(None, exc.message)
-    return exc.http_status
+def _failed(request: HttpRequest, case: Case, exc: DomainError, **forms: Any) -> HttpResponse:
+    """The page again with the reason on top (the form may be hidden by the case's new state)
+    and everything typed still in its form."""
+    for form in forms.values():
+        form.add_error(None, exc.message)
+    return _page(request, case, status=exc.http_status, error=exc.message, **forms)
 
 
 @login_required
@@ -102,7 +121,7 @@ def message_send(request: HttpRequest, reference: str) -> HttpResponse:
                 attachments=_attachments(form),
             )
         except DomainError as exc:
-            return _page(request, case, message_form=form, status=_failed(form, exc))
+            return _failed(request, case, exc, message_form=form)
         messages.success(request, _("Message sent to the exchange."))
         return redirect("portal-case", reference=case.reference)
     return _page(request, case, message_form=form, status=400)
@@ -122,7 +141,7 @@ def answer(request: HttpRequest, reference: str) -> HttpResponse:
                 attachments=_attachments(form),
             )
         except DomainError as exc:
-            return _page(request, case, answer_form=form, status=_failed(form, exc))
+            return _failed(request, case, exc, answer_form=form)
         messages.success(request, _("Answer sent. The review clock runs again."))
         return redirect("portal-case", reference=case.reference)
     return _page(request, case, answer_form=form, status=400)
@@ -137,7 +156,7 @@ def withdraw(request: HttpRequest, reference: str) -> HttpResponse:
         try:
             case_withdraw(case=case, by=request.user, reason=form.cleaned_data["reason"])
         except DomainError as exc:
-            return _page(request, case, withdraw_form=form, status=_failed(form, exc))
+            return _failed(request, case, exc, withdraw_form=form)
         messages.success(request, _("Request withdrawn."))
         return redirect("portal-case", reference=case.reference)
     return _page(request, case, withdraw_form=form, status=400)
@@ -154,7 +173,7 @@ def extension(request: HttpRequest, reference: str) -> HttpResponse:
                 case=case, by=request.user, reason=form.cleaned_data["reason"]
             )
         except DomainError as exc:
-            return _page(request, case, extension_form=form, status=_failed(form, exc))
+            return _failed(request, case, exc, extension_form=form)
         messages.success(
             request,
             _(
@@ -165,3 +184,20 @@ def extension(request: HttpRequest, reference: str) -> HttpResponse:
         )
         return redirect("portal-request-step", reference=draft.reference, page="documents")
     return _page(request, case, extension_form=form, status=400)
+
+
+@login_required
+@require_POST
+def colleague_add(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_get_for_officer(request.user, reference)
+    form = ColleagueForm(request.POST, case=case)
+    if not form.is_valid():
+        return _page(request, case, colleague_form=form, status=400)
+    try:
+        case_add_officer(case=case, by=request.user, colleague=form.cleaned_data["officer"])
+    except DomainError as exc:
+        return _failed(request, case, exc, colleague_form=form)
+    messages.success(request, _("Colleague added to the request."))
+    if case.state == State.DRAFT:
+        return redirect("portal-request-step", reference=case.reference, page="review")
+    return redirect("portal-case", reference=case.reference)

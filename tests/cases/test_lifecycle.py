@@ -156,7 +156,10 @@ def test_binance_refuses_an_incomplete_submission(settings, entities, officer_a)
 def test_ju_accepts_an_incomplete_submission_and_marks_it(settings, officer_a):
     settings.LERS_POLICY = "ju"
     case = services.case_create(officer_user=officer_a, request_types=["information"])
-    services.case_submit(case=case, by=officer_a)
+    # Ju.com takes it incomplete, but only when the officer knowingly sends it so.
+    with pytest.raises(GuardFailed, match="Confirm to send it incomplete"):
+        services.case_submit(case=case, by=officer_a)
+    services.case_submit(case=case, by=officer_a, accept_incomplete=True)
     case.refresh_from_db()
     assert case.state == State.SUBMITTED
     assert case.incomplete
@@ -174,7 +177,7 @@ def test_with_several_entities_a_case_is_routed_before_verification(settings, of
         Entity.objects.create(code=spec, name=spec, jurisdiction="HK", timezone="Asia/Hong_Kong")
     case = services.case_create(officer_user=officer_a, request_types=["information"])
     assert case.entity is None
-    services.case_submit(case=case, by=officer_a)
+    services.case_submit(case=case, by=officer_a, accept_incomplete=True)
     services.case_start_triage(case=case, by=analyst)
     with pytest.raises(GuardFailed, match="route"):
         services.case_send_to_verification(case=case, by=analyst)

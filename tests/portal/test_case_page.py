@@ -103,6 +103,7 @@ def test_no_message_on_a_draft(signed_in, make_case):
     assert not Message.objects.filter(case=case).exists()
 
 
+@pytest.mark.req("X-02")
 def test_withdrawing_needs_a_reason_and_records_it(signed_in, make_case):
     case = make_case(State.TRIAGE)
     response = signed_in.post(reverse("portal-withdraw", args=[case.reference]), {"reason": ""})
@@ -216,3 +217,80 @@ def test_auditors_read_but_do_not_write(client, make_case, auditor):
     )
     assert response.status_code == 403
     assert not case.messages.filter(body="An auditor's note").exists()
+
+
+@pytest.mark.req("X-07")
+def test_files_of_internal_notes_never_reach_the_officer(signed_in, make_case, analyst):
+    case = make_case(State.TRIAGE)
+    services.message_post(
+        case=case,
+        by=analyst,
+        body="Risk memo attached.",
+        visibility="internal",
+        attachments=[services.Attachment("other", "internal-risk-memo.pdf", DEMO_PDF)],
+    )
+    memo = case.documents.get(original_name="internal-risk-memo.pdf")
+    page = signed_in.get(reverse("portal-case", args=[case.reference])).content.decode()
+    assert "internal-risk-memo.pdf" not in page
+    download = signed_in.get(reverse("portal-document", args=[case.reference, memo.pk]))
+    assert download.status_code == 404
+    with pytest.raises(DomainError):
+        services.document_open(document=memo, by=case.officers.get().user)
+
+
+@pytest.mark.req("X-03")
+def test_an_agency_admin_reads_a_case_but_acts_only_when_on_it(client, make_case, agency_admin_a):
+    case = make_case(State.AWAITING_INFORMATION)
+    assert client.login(username=agency_admin_a.username, password=PASSWORD)
+    page = client.get(reverse("portal-case", args=[case.reference])).content.decode()
+    assert case.reference in page
+    for form in ("portal-answer", "portal-withdraw", "portal-message", "portal-colleague-add"):
+        assert reverse(form, args=[case.reference]) not in page, form
+    document = case.documents.first()
+    download = client.get(reverse("portal-document", args=[case.reference, document.pk]))
+    assert download.status_code == 200  # an audited read
+    draft = make_case(State.DRAFT)
+    assert (
+        client.get(reverse("portal-request-step", args=[draft.reference, "facts"])).status_code
+        == 404
+    )
+
+
+@pytest.fixture
+def one_extension_policy(settings, tmp_path):
+    """The Ju.com profile with a limit of one extension (no shipped profile sets one)."""
+    from pathlib import Path
+
+    import lers.policy
+
+    shipped = Path(lers.policy.__file__).parent / "profiles" / "ju.toml"
+    text = shipped.read_text().replace(
+        "[preservation]\n", "[preservation]\nmax_extensions = 1\n", 1
+    )
+    custom = tmp_path / "ju-one-extension.toml"
+    custom.write_text(text)
+    settings.LERS_POLICY = str(custom)
+
+
+@pytest.mark.req("JU-13")
+def test_the_extension_limit_counts_the_whole_chain_but_not_drafts(
+    preservation_case, one_extension_policy, officer_a
+):
+    first = services.case_request_extension(case=preservation_case, by=officer_a, reason="a")
+    # A draft not sent does not use the allowance: a second draft is possible.
+    services.case_request_extension(case=preservation_case, by=officer_a, reason="b").delete()
+    complete_request(first, officer_a.officer)
+    first = services.case_submit(case=first, by=officer_a)
+    with pytest.raises(DomainError, match="allows 1 extension"):
+        services.case_request_extension(case=preservation_case, by=officer_a, reason="c")
+    with pytest.raises(DomainError, match="allows 1 extension"):
+        services.case_request_extension(case=first, by=officer_a, reason="an extension's")
+
+
+def test_an_extension_cannot_be_started_from_scratch(settings, entities, officer_a, client):
+    settings.LERS_POLICY = "ju"
+    with pytest.raises(DomainError, match="page of the request it extends"):
+        services.case_create(officer_user=officer_a, request_types=["preservation_extension"])
+    assert client.login(username=officer_a.username, password=PASSWORD)
+    page = client.get(reverse("portal-request-new")).content.decode()
+    assert 'value="preservation_extension"' not in page

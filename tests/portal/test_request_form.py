@@ -45,7 +45,7 @@ def start(client, **fields) -> Case:
     return Case.objects.latest("pk")
 
 
-@pytest.mark.req("HX-05", "HX-06", "HX-08", "JU-06", "BN-07")
+@pytest.mark.req("HX-05", "HX-06", "HX-07", "HX-08", "JU-06", "BN-07")
 def test_the_steps_fill_the_draft_and_times_are_utc(client, officer, entities):
     case = start(client, title="Pig-butchering ring", agency_case_number="CF-2026-0142")
     assert case.state == State.DRAFT
@@ -201,6 +201,7 @@ def test_pasted_text_lists_identifiers_to_confirm(client, officer):
     assert "already on the request" in again.content.decode()
 
 
+@pytest.mark.req("X-10")
 def test_typed_target_with_a_bad_checksum_is_kept_and_explained(client, officer):
     case = start(client)
     # EIP-55's own example with one letter's case flipped: the checksum no longer holds.
@@ -262,6 +263,7 @@ def test_an_oversized_upload_is_413_with_the_limit(client, officer, settings):
     assert "the limit is" in response.content.decode()
 
 
+@pytest.mark.req("X-07")
 def test_documents_download_as_attachments_and_the_read_is_recorded(client, officer):
     case = start(client)
     upload = SimpleUploadedFile("order.pdf", DEMO_PDF)
@@ -295,7 +297,9 @@ def test_binance_refuses_an_incomplete_request_and_keeps_the_draft(client, offic
 def test_ju_takes_an_incomplete_request_once_confirmed_and_marks_it(client, officer, settings):
     settings.LERS_POLICY = "ju"
     case = start(client)
-    assert client.post(step(case, "review")).status_code == 400  # not confirmed yet
+    refused = client.post(step(case, "review"))  # not confirmed yet
+    assert refused.status_code == 409
+    assert "Confirm to send it incomplete" in refused.content.decode()
     case.refresh_from_db()
     assert case.state == State.DRAFT
     response = client.post(step(case, "review"), {"confirm_incomplete": "1"})
@@ -306,6 +310,7 @@ def test_ju_takes_an_incomplete_request_once_confirmed_and_marks_it(client, offi
     assert case.reference in listing and "incomplete" in listing
 
 
+@pytest.mark.req("HX-02", "BN-03")
 def test_a_complete_request_is_submitted_from_the_review(client, officer, make_case, officer_a):
     case = make_case(State.DRAFT)
     response = client.post(step(case, "review"))
@@ -337,3 +342,45 @@ def test_the_form_renders_in_chinese(client, officer):
     page = client.get(reverse("portal-request-new"), HTTP_ACCEPT_LANGUAGE="zh-hant")
     assert page.status_code == 200
     assert "緊急" in page.content.decode()
+
+
+@pytest.mark.req("JU-08", "X-10")
+def test_one_shared_address_with_two_memos_is_two_targets(client, officer):
+    case = start(client)
+    text = f"First deposit to {XRP} tag 1234567, the second to {XRP} tag 7654321."
+    page = client.post(reverse("portal-targets-find", args=[case.reference]), {"text": text})
+    assert page.content.decode().count(f'value="{XRP}"') == 2
+    client.post(
+        reverse("portal-targets-confirm", args=[case.reference]),
+        {
+            "pick": ["0", "1"],
+            **{f"kind-{i}": "address" for i in (0, 1)},
+            **{f"value-{i}": XRP for i in (0, 1)},
+            **{f"chain-{i}": "XRP" for i in (0, 1)},
+            "memo-0": "1234567",
+            "memo-1": "7654321",
+        },
+    )
+    assert sorted(case.targets.values_list("memo", flat=True)) == ["1234567", "7654321"]
+
+
+def test_a_sheet_that_cannot_be_read_is_refused_and_not_kept(client, officer):
+    case = start(client)
+    upload = SimpleUploadedFile("flow.xlsx", DEMO_PDF)  # a PDF under a spreadsheet's name
+    response = client.post(reverse("portal-targets-find", args=[case.reference]), {"file": upload})
+    assert response.status_code == 400
+    assert "flow.xlsx could not be read" in response.content.decode()
+    assert not case.documents.exists()
+
+
+def test_a_body_far_over_the_limit_is_refused_before_it_is_read(client, officer, settings):
+    settings.LERS_MAX_UPLOAD_BYTES = 1024
+    case = start(client)
+    upload = SimpleUploadedFile("huge.pdf", b"%PDF-1.4\n" + b"0" * (2 * 2**20))
+    response = client.post(step(case, "documents"), {"doc_type": "court_order", "file": upload})
+    assert response.status_code == 413
+    assert (
+        "the limit is 0 MB per file" in response.content.decode()
+        or "limit" in response.content.decode()
+    )
+    assert not case.documents.exists()

@@ -94,7 +94,7 @@ def test_an_illegal_transition_is_409(client, make_case, analyst):
         reverse("workbench-transition", args=[case.reference, "verify"]), {"text": "ok"}
     )
     assert response.status_code == 409
-    assert "cannot verify" in response.content.decode()
+    assert "“Verified” is not possible: the request is submitted." in response.content.decode()
     json_response = client.post(
         reverse("workbench-transition", args=[case.reference, "verify"]),
         {"text": "ok"},

@@ -24,9 +24,9 @@ from lers.cases.services.targets import (
     TARGET_KINDS,
     Candidate,
     Confirmed,
+    fund_flow_sheet_add,
     target_add,
     target_candidates,
-    target_candidates_in_document,
     target_remove,
     targets_confirm,
 )
@@ -82,10 +82,10 @@ __all__ = [
     "draft_changes_check",
     "entities_sync",
     "extension_allowed",
+    "fund_flow_sheet_add",
     "message_post",
     "target_add",
     "target_candidates",
-    "target_candidates_in_document",
     "target_remove",
     "targets_confirm",
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from lers.accounts.models import Role, User
 from lers.accounts.roles import roles_of
 from lers.agencies.models import Officer
@@ -20,9 +22,9 @@ def officer_of(user: User) -> Officer:
 def require_officer_on_case(case: Case, user: User) -> Officer:
     officer = officer_of(user)
     if officer.status != Officer.Status.ACTIVE:
-        raise NotPermitted("your access is not active")
+        raise NotPermitted(_("your access is not active"))
     if officer.agency_id != case.agency_id or not case.officers.filter(pk=officer.pk).exists():
-        raise NotPermitted("you are not on this case")
+        raise NotPermitted(_("you are not on this case"))
     return officer
 
 

@@ -5,13 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import IO
 
+from django.core.files.storage import Storage
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from lers.accounts.models import Role, User
 from lers.accounts.roles import roles_of
+from lers.agencies.models import Officer
 from lers.audit.services import audit_record
 from lers.cases.lifecycle import OPEN, State
 from lers.cases.models import Case, Document, Message
+from lers.cases.selectors import officer_is_on_case
 from lers.cases.services.access import lock_case, require_case_worker, require_officer_on_case
 from lers.core.errors import DomainError, IllegalTransition, NotPermitted
 from lers.core.policy import active_policy
@@ -83,7 +87,7 @@ def document_add(
             require_officer_on_case(case, by)
             if case.state not in (State.DRAFT, State.AWAITING_INFORMATION):
                 raise IllegalTransition(
-                    "documents are added to a draft, or when the exchange asks for more",
+                    _("documents are added to a draft, or when the exchange asks for more"),
                     state=case.state,
                 )
         else:
@@ -97,8 +101,8 @@ def document_remove(*, document: Document, by: User) -> None:
         case = lock_case(document.case)
         require_officer_on_case(case, by)
         if case.state != State.DRAFT:
-            raise IllegalTransition("files are removed only from a draft", state=case.state)
-        deleted, _ = Document.objects.filter(pk=document.pk, case=case).delete()
+            raise IllegalTransition(_("files are removed only from a draft"), state=case.state)
+        deleted, _by_model = Document.objects.filter(pk=document.pk, case=case).delete()
         if deleted:
             audit_record(
                 actor=by,
@@ -107,13 +111,34 @@ def document_remove(*, document: Document, by: User) -> None:
                 case_ref=case.reference,
                 payload={"document_id": document.pk, "sha256": document.sha256},
             )
-    # The stored object is content-addressed and may be shared by another row; it stays.
+            storage, name = document.file.storage, document.file.name
+            transaction.on_commit(lambda: _delete_unreferenced(storage, name))
+
+
+def _delete_unreferenced(storage: Storage, name: str) -> None:
+    """Removes a stored file once no row points at it (a file removed from a draft must not
+    linger in storage: it may be a wrong file holding someone else's data)."""
+    if name and not Document.objects.filter(file=name).exists():
+        storage.delete(name)
 
 
 def document_open(*, document: Document, by: User) -> Document:
-    """Someone downloads a file of a case: the read is an audit event (X-07)."""
+    """Someone downloads a file of a case: the read is an audit event (X-07). Officers open
+    their agency's files (an agency admin reads every case of the agency), never a file
+    attached to a staff-internal note."""
     if Role.OFFICER in roles_of(by):
-        require_officer_on_case(document.case, by)
+        officer = by.officer
+        internal = (
+            document.message is not None
+            and document.message.visibility != Message.Visibility.SHARED
+        )
+        if (
+            officer.status != Officer.Status.ACTIVE
+            or officer.agency_id != document.case.agency_id
+            or internal
+            or not (officer.is_agency_admin or officer_is_on_case(by, document.case))
+        ):
+            raise NotPermitted(_("you cannot open this file"))
     elif not roles_of(by):
         raise NotPermitted("only the case's officers and the exchange's staff open its files")
     audit_record(
@@ -130,7 +155,7 @@ def attachments_store(
     *, case: Case, by: User, message: Message, uploads: list[tuple[str, Upload]]
 ) -> list[Document]:
     if case.state not in OPEN:
-        raise IllegalTransition("the case is closed", state=case.state)
+        raise IllegalTransition(_("the case is closed"), state=case.state)
     return [
         document_store(case=case, by=by, doc_type=doc_type, upload=upload, message=message)
         for doc_type, upload in uploads

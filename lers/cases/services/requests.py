@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lers.accounts.models import User
 from lers.agencies.models import Officer
@@ -25,6 +26,9 @@ from lers.cases.services.access import (
 from lers.core.errors import DomainError, IllegalTransition, NotPermitted
 from lers.core.policy import active_policy
 from lers.core.text import clean_text
+
+# A follow-up's request type: only ever drafted from the case it extends (services.followups).
+EXTENSION = "preservation_extension"
 
 DRAFT_FIELDS = frozenset(
     {
@@ -56,15 +60,19 @@ DRAFT_FIELDS = frozenset(
 )
 
 
-def _check_request_types(types: list[str]) -> list[str]:
+def _check_request_types(types: list[str], *, follow_up: bool) -> list[str]:
     known = active_policy().request_types
     if not types:
-        raise DomainError("choose at least one request type")
+        raise DomainError(_("choose at least one request type"))
     unknown = [t for t in types if t not in known]
     if unknown:
         raise DomainError(
             f"unknown request type(s): {', '.join(unknown)}; this deployment accepts "
             f"{', '.join(known)}"
+        )
+    if EXTENSION in types and not follow_up:
+        raise DomainError(
+            _("a preservation extension is asked for from the page of the request it extends")
         )
     return list(dict.fromkeys(types))
 
@@ -101,7 +109,7 @@ def case_create(
             created_by=officer,
             channel=channel,
             urgency=urgency,
-            request_types=_check_request_types(request_types),
+            request_types=_check_request_types(request_types, follow_up=parent is not None),
             title=clean_text(title)[:300],
         )
         # The primary key makes the reference unique without a second counter.
@@ -136,7 +144,9 @@ def draft_changes_check(case: Case, changes: dict[str, Any]) -> dict[str, Any]:
         for name, value in changes.items()
     }
     if "request_types" in clean:
-        clean["request_types"] = _check_request_types(clean["request_types"])
+        clean["request_types"] = _check_request_types(
+            clean["request_types"], follow_up=case.parent_id is not None
+        )
     if "urgency" in clean and clean["urgency"] not in Case.Urgency.values:
         raise DomainError(f"unknown urgency {clean['urgency']!r}")
     instrument = clean.get("legal_instrument", "")
@@ -150,16 +160,18 @@ def draft_changes_check(case: Case, changes: dict[str, Any]) -> dict[str, Any]:
         clean["data_categories"] = list(dict.fromkeys(categories))
     duration = clean.get("duration_days")
     if duration is not None and duration < 1:
-        raise DomainError("a duration is at least one day")
+        raise DomainError(_("a duration is at least one day"))
     amount = clean.get("amount_usd")
     if amount is not None and amount < 0:
-        raise DomainError("the amount in USD cannot be negative")
+        raise DomainError(_("the amount in USD cannot be negative"))
     until = clean.get("non_disclosure_until")
     if until is not None and until < timezone.now().date():
-        raise DomainError("the non-disclosure order's end date has already passed")
+        raise DomainError(_("the non-disclosure order's end date has already passed"))
     language = clean.get("language")
     if language is not None and not _LANGUAGE.fullmatch(language.lower()):
-        raise DomainError(f"{language!r} is not a language code such as en, zh or zh-hant")
+        raise DomainError(
+            _("%(code)r is not a language code such as en, zh or zh-hant") % {"code": language}
+        )
     if "services" in clean:
         wanted = {int(pk) for pk in clean["services"]}
         found = set(
@@ -171,7 +183,7 @@ def draft_changes_check(case: Case, changes: dict[str, Any]) -> dict[str, Any]:
     start = clean.get("timeframe_start", case.timeframe_start)
     end = clean.get("timeframe_end", case.timeframe_end)
     if start is not None and end is not None and start > end:
-        raise DomainError("the timeframe ends before it starts")
+        raise DomainError(_("the timeframe ends before it starts"))
     return clean
 
 
@@ -207,9 +219,9 @@ def case_add_officer(*, case: Case, by: User, colleague: Officer) -> None:
         case = lock_case(case)
         require_officer_on_case(case, by)
         if colleague.agency_id != case.agency_id:
-            raise NotPermitted("only officers of the same agency can be added")
+            raise NotPermitted(_("only officers of the same agency can be added"))
         if colleague.status != Officer.Status.ACTIVE:
-            raise DomainError("that colleague's access is not active")
+            raise DomainError(_("that colleague's access is not active"))
         case.officers.add(colleague)
         audit_record(
             actor=by,

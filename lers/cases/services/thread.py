@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from lers.accounts.models import Role, User
 from lers.accounts.roles import roles_of
@@ -28,7 +29,7 @@ def message_post(
 ) -> Message:
     body = clean_text(body)
     if not body:
-        raise DomainError("the message is empty")
+        raise DomainError(_("the message is empty"))
     if visibility not in Message.Visibility.values:
         raise DomainError(f"unknown visibility {visibility!r}")
     # Every file is checked before anything is written: one refused file keeps the message back.
@@ -38,7 +39,7 @@ def message_post(
         if Role.OFFICER in roles_of(by):
             require_officer_on_case(case, by)
             if case.state == State.DRAFT:
-                raise IllegalTransition("submit the request before writing to the exchange")
+                raise IllegalTransition(_("submit the request before writing to the exchange"))
             visibility = Message.Visibility.SHARED
         else:
             require_case_worker(case, by)

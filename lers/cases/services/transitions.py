@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lers.accounts.models import Role, User
 from lers.accounts.roles import roles_of
@@ -19,7 +20,7 @@ from lers.cases.deadlines import (
     deadline_start,
     deadlines_recompute,
 )
-from lers.cases.lifecycle import TERMINAL, TRANSITIONS, Guard, State
+from lers.cases.lifecycle import LABELS, TERMINAL, TRANSITIONS, Guard, State
 from lers.cases.models import Case, Deadline, Entity, Message
 from lers.cases.notifications import notify_case_changed
 from lers.cases.services.access import lock_case, require_officer_on_case
@@ -27,6 +28,7 @@ from lers.cases.services.checklist import case_checklist
 from lers.cases.services.documents import Attachment, attachment_check, attachments_store
 from lers.cases.services.thread import message_create
 from lers.core.errors import GuardFailed, IllegalTransition, NotPermitted
+from lers.core.i18n import wants_chinese
 from lers.core.policy import active_policy
 from lers.core.text import clean_text
 
@@ -39,6 +41,7 @@ def _move(
     reason: str = "",
     payload: dict[str, Any] | None = None,
     decline_reasons: list[str] | None = None,
+    accept_incomplete: bool = False,
 ) -> Case:
     """Checks state, role and guards, moves the case, and records the transition."""
     transition = TRANSITIONS[name]
@@ -46,7 +49,8 @@ def _move(
     locked = lock_case(case)
     if locked.state not in transition.sources:
         raise IllegalTransition(
-            f"cannot {name.replace('_', ' ')} a case that is {locked.get_state_display().lower()}",
+            _("“%(step)s” is not possible: the request is %(state)s.")
+            % {"step": LABELS[name], "state": str(locked.get_state_display()).lower()},
             state=locked.state,
             transition=name,
         )
@@ -57,14 +61,14 @@ def _move(
         if guard is Guard.OFFICER_ON_CASE:
             require_officer_on_case(locked, by)
         elif guard is Guard.REASON and not reason.strip():
-            raise GuardFailed(f"'{name.replace('_', ' ')}' needs a message")
+            raise GuardFailed(_("'%(step)s' needs a message") % {"step": LABELS[name]})
         elif guard is Guard.ENTITY and locked.entity_id is None:
             raise GuardFailed("route the case to one of the exchange's entities first")
         elif guard is Guard.DECLINE_REASONS:
             _check_decline_reasons(decline_reasons or [])
             extra["decline_reasons"] = decline_reasons
         elif guard is Guard.CHECKLIST:
-            extra.update(_checklist_guard(locked))
+            extra.update(_checklist_guard(locked, accept_incomplete=accept_incomplete))
     previous = locked.state
     locked.state = transition.target
     fields = ["state", "updated_at"]
@@ -104,21 +108,33 @@ def _check_decline_reasons(codes: list[str]) -> None:
         raise GuardFailed(f"unknown decline reason(s): {', '.join(unknown)}")
 
 
-def _checklist_guard(case: Case) -> dict[str, Any]:
+def _checklist_guard(case: Case, *, accept_incomplete: bool) -> dict[str, Any]:
     blocking = [gap for gap in case_checklist(case) if gap.blocking]
     if not blocking:
         return {"incomplete": False}
+    missing = [gap.requirement.id for gap in blocking]
+    language = "zh" if wants_chinese() else "en"
+    gaps = " ".join(gap.message(language) for gap in blocking)
     if active_policy().intake.incomplete_submission == "refused":
         raise GuardFailed(
-            "the request is incomplete: " + " ".join(gap.message() for gap in blocking),
-            missing=[gap.requirement.id for gap in blocking],
+            _("The request is incomplete: %(gaps)s") % {"gaps": gaps}, missing=missing
         )
-    return {"incomplete": True, "missing": [gap.requirement.id for gap in blocking]}
+    if not accept_incomplete:
+        # Where the profile takes incomplete requests, the officer still says so knowingly.
+        raise GuardFailed(
+            _("The request is incomplete: %(gaps)s Confirm to send it incomplete.")
+            % {"gaps": gaps},
+            missing=missing,
+        )
+    return {"incomplete": True, "missing": missing}
 
 
-def case_submit(*, case: Case, by: User) -> Case:
+def case_submit(*, case: Case, by: User, accept_incomplete: bool = False) -> Case:
+    """Sends the draft. Where the profile takes incomplete requests, one that misses what the
+    checklist requires goes only with ``accept_incomplete`` (the officer's confirmation), and
+    is marked incomplete."""
     with transaction.atomic():
-        case = _move(case=case, name="submit", by=by)
+        case = _move(case=case, name="submit", by=by, accept_incomplete=accept_incomplete)
         case.submitted_at = timezone.now()
         case.save(update_fields=["submitted_at"])
         deadline_start(case=case, kind=Deadline.Kind.REVIEW, now=case.submitted_at)
