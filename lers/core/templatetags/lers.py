@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 
 from lers.cases.categories import DATA_CATEGORIES
+from lers.cases.models import Target
 from lers.core.i18n import localised, wants_chinese
 from lers.core.policy import active_policy
 from lers.policy.completeness import Gap
@@ -37,3 +38,11 @@ def data_category(code: str) -> str:
 @register.filter
 def gap_message(gap: Gap) -> str:
     return gap.message("zh" if wants_chinese() else "en")
+
+
+@register.filter
+def target_kind(code: str) -> str:
+    try:
+        return str(Target.Kind(code).label)
+    except ValueError:
+        return code
