@@ -19,3 +19,10 @@ def wants_chinese() -> bool:
 def localised(item: Labelled) -> str:
     """The policy's Chinese label for a Chinese reader (profiles carry one Chinese text)."""
     return item.label_zh if wants_chinese() else item.label
+
+
+def document_type_choices() -> list[tuple[str, str]]:
+    """The policy's document types, labelled in the reader's language, for a form."""
+    from lers.core.policy import active_policy
+
+    return [(code, localised(item)) for code, item in active_policy().document_types.items()]

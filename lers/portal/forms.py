@@ -14,7 +14,7 @@ from lers.cases.categories import category_choices
 from lers.cases.models import Case, Entity, Service, Target
 from lers.cases.selectors import colleagues_not_on
 from lers.cases.services.followups import EXTENSION
-from lers.core.i18n import Labelled, localised
+from lers.core.i18n import Labelled, document_type_choices, localised
 from lers.core.policy import active_policy
 
 
@@ -310,9 +310,8 @@ class MessageForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["doc_type"]
         assert isinstance(field, forms.ChoiceField)
-        types = active_policy().document_types
-        field.choices = _policy_choices(types)
-        if "other" in types:
+        field.choices = document_type_choices()
+        if "other" in dict(field.choices):
             field.initial = "other"
 
 

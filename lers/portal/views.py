@@ -33,6 +33,7 @@ from lers.cases.services import (
     message_post,
 )
 from lers.core.case_page import case_context
+from lers.core.downloads import attachment_response
 from lers.core.errors import DomainError
 from lers.portal.forms import ColleagueForm, MessageForm, ReasonForm
 
@@ -82,14 +83,9 @@ def document_download(request: HttpRequest, reference: str, pk: int) -> FileResp
     document = document_open(
         document=document_get_for_officer(request.user, reference, pk), by=request.user
     )
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type or "application/octet-stream",
+    return attachment_response(
+        document.file, filename=document.original_name, content_type=document.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def _attachments(form: MessageForm) -> list[Attachment]:

@@ -22,6 +22,7 @@ from lers.agencies.services import (
     access_request_approve_new_agency,
     access_request_refuse,
 )
+from lers.core.downloads import attachment_response
 from lers.core.errors import DomainError, NotFound
 
 
@@ -54,14 +55,9 @@ def access_proof_download(request: HttpRequest, pk: int, proof_pk: int) -> FileR
     proof = access_proof_open(
         user=request.user, proof=access_proof_get_for_staff(request.user, pk, proof_pk)
     )
-    response = FileResponse(
-        proof.file.open("rb"),
-        as_attachment=True,
-        filename=proof.original_name,
-        content_type=proof.content_type,
+    return attachment_response(
+        proof.file, filename=proof.original_name, content_type=proof.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @login_required

@@ -8,8 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lers.cases.models import Message
-from lers.core.i18n import localised
-from lers.core.policy import active_policy
+from lers.core.i18n import document_type_choices
 
 
 class StaffMessageForm(forms.Form):
@@ -27,7 +26,6 @@ class StaffMessageForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["doc_type"]
         assert isinstance(field, forms.ChoiceField)
-        types = active_policy().document_types
-        field.choices = [(code, localised(item)) for code, item in types.items()]
-        if "other" in types:
+        field.choices = document_type_choices()
+        if "other" in dict(field.choices):
             field.initial = "other"

@@ -20,6 +20,7 @@ from lers.cases.selectors import (
 from lers.cases.services import Attachment, case_open_for_staff, document_open, message_post
 from lers.cases.services.access import CASE_WORKERS
 from lers.core.case_page import apply_transition, case_context
+from lers.core.downloads import attachment_response
 from lers.core.errors import DomainError
 from lers.workbench.forms import StaffMessageForm
 
@@ -89,11 +90,6 @@ def document_download(request: HttpRequest, reference: str, pk: int) -> FileResp
     document = document_open(
         document=document_get_for_staff(request.user, reference, pk), by=request.user
     )
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type or "application/octet-stream",
+    return attachment_response(
+        document.file, filename=document.original_name, content_type=document.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
