@@ -12,6 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from lers.env import Env
+from lers.exchange.mapping import DEMO_MAPPING
 
 env = Env()
 
@@ -301,5 +302,7 @@ LERS_MAX_UPLOAD_BYTES = env.int("LERS_MAX_UPLOAD_MB", 50, minimum=1) * 2**20
 LERS_EXCHANGE_DATABASE_URL = env.str(
     "EXCHANGE_DATABASE_URL", f"sqlite:///{DATA_DIR / 'exchange.sqlite3'}"
 )
+# Which of the exchange's tables and columns hold each record (lers/exchange/mappings/*.toml).
+LERS_EXCHANGE_MAPPING = env.str("EXCHANGE_MAPPING", str(DEMO_MAPPING))
 # Password of the demo accounts that `lers demo` creates (never used in production mode).
 LERS_DEMO_PASSWORD = env.str("LERS_DEMO_PASSWORD", "lers-demo-pass")

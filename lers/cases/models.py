@@ -148,6 +148,8 @@ class Target(models.Model):
     # What lers.identifiers said of it (None: a kind it does not check, such as a name).
     valid = models.BooleanField(null=True)
     check_reason = models.CharField(max_length=300, blank=True)
+    # When the exchange's records were last searched for it (its matches are the result).
+    resolved_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -247,3 +249,39 @@ class Deadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} {self.kind} due {self.due_at:%Y-%m-%d %H:%M}Z"
+
+
+class SubjectMatch(models.Model):
+    """An account of the exchange that a target may name, with why (X-10). Exact matches and
+    fuzzy ones alike wait for a person to confirm or reject them; "no account found" is a
+    target with ``resolved_at`` set and no match."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("To review")
+        CONFIRMED = "confirmed", _("Confirmed")
+        REJECTED = "rejected", _("Rejected")
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="matches")
+    uid = models.CharField(max_length=64)
+    score = models.DecimalField(max_digits=5, decimal_places=1)
+    exact = models.BooleanField()
+    evidence = models.CharField(max_length=500)
+    record = models.CharField(max_length=40)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["target", "-score", "uid"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target", "uid", "record"], name="subject_match_target_uid_record"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target} → {self.uid} ({self.get_status_display()})"

@@ -10,7 +10,7 @@ from lers.accounts.roles import roles_of
 from lers.agencies.models import Officer
 from lers.audit.models import AuditEvent
 from lers.cases.lifecycle import OPEN, State, Transition, transitions_from
-from lers.cases.models import Case, Deadline, Document, Message, Target
+from lers.cases.models import Case, Deadline, Document, Message, SubjectMatch, Target
 from lers.core.errors import NotFound
 
 
@@ -145,3 +145,11 @@ def document_get_for_staff(user: User, reference: str, pk: int) -> Document:
     if document is None:
         raise NotFound("no such document")
     return document
+
+
+def subject_match_get_for_staff(user: User, reference: str, pk: int) -> SubjectMatch:
+    case = case_get_for_staff(user, reference)
+    match = SubjectMatch.objects.filter(pk=pk, target__case=case).select_related("target").first()
+    if match is None:
+        raise NotFound("no such candidate account")
+    return match

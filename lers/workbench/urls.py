@@ -14,6 +14,12 @@ urlpatterns = [
     ),
     path("cases/<str:reference>/", views.case_detail, name="workbench-case"),
     path("cases/<str:reference>/messages/", views.message_send, name="workbench-message"),
+    path("cases/<str:reference>/resolve/", views.resolve_targets, name="workbench-resolve"),
+    path(
+        "cases/<str:reference>/subjects/<int:pk>/",
+        views.subject_decision,
+        name="workbench-subject",
+    ),
     path(
         "cases/<str:reference>/documents/<int:pk>/",
         views.document_download,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lers.accounts.roles import has_role, is_staff_member
@@ -16,8 +18,16 @@ from lers.cases.selectors import (
     case_timeline,
     document_get_for_staff,
     staff_queue,
+    subject_match_get_for_staff,
 )
-from lers.cases.services import Attachment, case_open_for_staff, document_open, message_post
+from lers.cases.services import (
+    Attachment,
+    case_open_for_staff,
+    case_resolve_targets,
+    document_open,
+    message_post,
+    subject_decide,
+)
 from lers.cases.services.access import CASE_WORKERS
 from lers.core.case_page import apply_transition, case_context
 from lers.core.downloads import attachment_response
@@ -93,3 +103,33 @@ def document_download(request: HttpRequest, reference: str, pk: int) -> FileResp
     return attachment_response(
         document.file, filename=document.original_name, content_type=document.content_type
     )
+
+
+@login_required
+@require_POST
+def resolve_targets(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_get_for_staff(request.user, reference)
+    counts = case_resolve_targets(case=case, by=request.user)
+    found = sum(1 for n in counts.values() if n)
+    messages.info(
+        request,
+        _("%(searched)d target(s) searched: %(found)d with candidate accounts, %(none)d without.")
+        % {"searched": len(counts), "found": found, "none": len(counts) - found},
+    )
+    return redirect("workbench-case", reference=case.reference)
+
+
+@login_required
+@require_POST
+def subject_decision(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    match = subject_match_get_for_staff(request.user, reference, pk)
+    try:
+        subject_decide(
+            match=match,
+            by=request.user,
+            confirm=request.POST.get("decision") == "confirm",
+            note=request.POST.get("note", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("workbench-case", reference=reference)

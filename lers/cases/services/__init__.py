@@ -20,6 +20,7 @@ from lers.cases.services.requests import (
     case_update_draft,
     draft_changes_check,
 )
+from lers.cases.services.resolution import case_resolve_targets, subject_decide
 from lers.cases.services.targets import (
     TARGET_KINDS,
     Candidate,
@@ -66,6 +67,7 @@ __all__ = [
     "case_open_for_staff",
     "case_request_extension",
     "case_request_information",
+    "case_resolve_targets",
     "case_respond",
     "case_route",
     "case_send_to_verification",
@@ -84,6 +86,7 @@ __all__ = [
     "extension_allowed",
     "fund_flow_sheet_add",
     "message_post",
+    "subject_decide",
     "target_add",
     "target_candidates",
     "target_remove",

@@ -1,0 +1,84 @@
+"""Read-only access to the exchange's records through its mapping (SQLAlchemy Core).
+
+Every read selects only mapped columns, labelled with lers's field names, in batches (one
+statement per kind of lookup, not one per identifier). Nothing here writes: lers changes the
+exchange only through the actions port.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+
+from lers.exchange.mapping import Mapping, Record
+
+Row = dict[str, Any]
+# SQL engines bound how many parameters one statement takes (SQLite: 32766); stay well under.
+BATCH = 500
+
+
+class DataSource:
+    def __init__(self, engine: sa.Engine, mapping: Mapping) -> None:
+        self.engine = engine
+        self.mapping = mapping
+        self._tables = {name: _table(record) for name, record in mapping.records.items()}
+
+    @classmethod
+    def from_url(cls, url: str, mapping: Mapping) -> DataSource:
+        return cls(sa.create_engine(url), mapping)
+
+    def has(self, record: str, field: str | None = None) -> bool:
+        return self.mapping.has(record, field)
+
+    def column(self, record: str, field: str) -> sa.ColumnClause[Any]:
+        return self._tables[record].c[self.mapping.records[record].columns[field]]
+
+    def _select(self, record: str, fields: Iterable[str] | None = None) -> sa.Select[Any]:
+        mapped = self.mapping.records[record].columns
+        names = [f for f in dict.fromkeys(fields or mapped) if f in mapped]
+        return sa.select(*(self.column(record, f).label(f) for f in names))
+
+    def rows_where_in(
+        self,
+        record: str,
+        field: str,
+        values: Sequence[Any],
+        *,
+        casefold: bool = False,
+        fields: Iterable[str] | None = None,
+    ) -> list[Row]:
+        """Rows of ``record`` whose ``field`` is one of ``values`` (case-folded on both sides
+        when ``casefold``: the exchange may store emails as typed)."""
+        if not values or not self.has(record, field):
+            return []
+        column: Any = self.column(record, field)
+        if casefold:
+            column = sa.func.lower(column)
+        rows: list[Row] = []
+        with self.engine.connect() as conn:
+            for start in range(0, len(values), BATCH):
+                chunk = list(values[start : start + BATCH])
+                statement = self._select(record, fields).where(column.in_(chunk))
+                rows.extend(dict(row._mapping) for row in conn.execute(statement))
+        return rows
+
+    def scan(
+        self, record: str, fields: Iterable[str], *, chunk_rows: int = 50_000
+    ) -> Iterator[list[Row]]:
+        """Every row of ``record`` (the given fields), in chunks, streamed from the server."""
+        statement = self._select(record, fields)
+        with self.engine.connect() as conn:
+            result = conn.execution_options(stream_results=True, yield_per=chunk_rows).execute(
+                statement
+            )
+            for partition in result.partitions(chunk_rows):
+                yield [dict(row._mapping) for row in partition]
+
+
+def _table(record: Record) -> sa.TableClause:
+    columns: list[sa.ColumnClause[Any]] = [
+        sa.column(name) for name in dict.fromkeys(record.columns.values())
+    ]
+    return sa.table(record.table, *columns, schema=record.schema_name)
