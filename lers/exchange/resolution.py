@@ -117,13 +117,25 @@ def _address_variants(query: Query) -> list[str]:
 def _addresses(source: DataSource, result: Resolution, queries: Sequence[Query]) -> None:
     if not queries:
         return
+    fields = ("uid", "chain", "address", "memo")
+    rows: list[Row] = []
     wanted: dict[str, list[Query]] = defaultdict(list)
-    for query in queries:
-        for variant in _address_variants(query):
-            wanted[variant].append(query)
-    rows = source.rows_where_in(
-        "deposit_addresses", "address", list(wanted), fields=("uid", "chain", "address", "memo")
-    )
+    for with_memo in (False, True):
+        asked: dict[str, list[Query]] = defaultdict(list)
+        for query in queries:
+            if bool(query.memo.strip()) == with_memo:
+                for variant in _address_variants(query):
+                    asked[variant].append(query)
+                    wanted[variant].append(query)
+        memos = sorted({q.memo.strip() for qs in asked.values() for q in qs})
+        rows += source.rows_where_in(
+            "deposit_addresses",
+            "address",
+            list(asked),
+            fields=fields,
+            # with a memo, only that memo's holder (or an address of its own) can be meant
+            narrow=("memo", memos) if with_memo else None,
+        )
     for row in rows:
         memo = str(row.get("memo") or "")
         for query in wanted.get(str(row["address"]), []):

@@ -48,20 +48,28 @@ class DataSource:
         *,
         casefold: bool = False,
         fields: Iterable[str] | None = None,
+        narrow: tuple[str, Sequence[Any]] | None = None,
     ) -> list[Row]:
         """Rows of ``record`` whose ``field`` is one of ``values`` (case-folded on both sides
-        when ``casefold``: the exchange may store emails as typed)."""
+        when ``casefold``: the exchange may store emails as typed). ``narrow`` = (field,
+        values) keeps only rows whose field is one of those values or empty: an address
+        shared by thousands of accounts is read for the memos asked about, not in full."""
         if not values or not self.has(record, field):
             return []
         column: Any = self.column(record, field)
         if casefold:
             column = sa.func.lower(column)
+        base = self._select(record, fields)
+        if narrow is not None and self.has(record, narrow[0]):
+            other = self.column(record, narrow[0])
+            base = base.where(sa.or_(other.in_(list(narrow[1])), other.is_(None)))
         rows: list[Row] = []
         with self.engine.connect() as conn:
             for start in range(0, len(values), BATCH):
                 chunk = list(values[start : start + BATCH])
-                statement = self._select(record, fields).where(column.in_(chunk))
-                rows.extend(dict(row._mapping) for row in conn.execute(statement))
+                result = conn.execute(base.where(column.in_(chunk)))
+                keys = list(result.keys())
+                rows.extend(dict(zip(keys, row, strict=True)) for row in result)
         return rows
 
     def scan(
@@ -73,8 +81,9 @@ class DataSource:
             result = conn.execution_options(stream_results=True, yield_per=chunk_rows).execute(
                 statement
             )
+            keys = list(result.keys())
             for partition in result.partitions(chunk_rows):
-                yield [dict(row._mapping) for row in partition]
+                yield [dict(zip(keys, row, strict=True)) for row in partition]
 
 
 def _table(record: Record) -> sa.TableClause:
