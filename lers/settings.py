@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "lers.jobs",
     "lers.agencies",
     "lers.cases",
+    "lers.actions",
     "lers.portal",
     "lers.workbench",
     "lers.demo",
@@ -304,5 +305,17 @@ LERS_EXCHANGE_DATABASE_URL = env.str(
 )
 # Which of the exchange's tables and columns hold each record (lers/exchange/mappings/*.toml).
 LERS_EXCHANGE_MAPPING = env.str("EXCHANGE_MAPPING", str(DEMO_MAPPING))
+# How lers asks the exchange to act (freeze, release, legal hold, user notice): "demo" acts on
+# the demo exchange's tables; "webhook" POSTs signed JSON to the exchange's back office.
+LERS_EXCHANGE_ACTIONS = env.choice("EXCHANGE_ACTIONS", ["demo", "webhook"], "demo")
+LERS_EXCHANGE_WEBHOOK_URL = env.str("EXCHANGE_WEBHOOK_URL", "")
+LERS_EXCHANGE_WEBHOOK_SECRET = env.str("EXCHANGE_WEBHOOK_SECRET", "")
+LERS_EXCHANGE_WEBHOOK_TIMEOUT = env.int("EXCHANGE_WEBHOOK_TIMEOUT", 10, minimum=1)
+if LERS_EXCHANGE_ACTIONS == "webhook" and not (
+    LERS_EXCHANGE_WEBHOOK_URL and LERS_EXCHANGE_WEBHOOK_SECRET
+):
+    raise ImproperlyConfigured(
+        "EXCHANGE_ACTIONS=webhook needs EXCHANGE_WEBHOOK_URL and EXCHANGE_WEBHOOK_SECRET"
+    )
 # Password of the demo accounts that `lers demo` creates (never used in production mode).
 LERS_DEMO_PASSWORD = env.str("LERS_DEMO_PASSWORD", "lers-demo-pass")

@@ -277,3 +277,17 @@ def make_case(entities, officer_a, analyst, reviewer, operator):
         return case
 
     return build
+
+
+@pytest.fixture
+def small_exchange(settings, tmp_path):
+    """A handful of known accounts in a demo-shaped exchange database (tests/exchange/small.py),
+    as the deployment's exchange."""
+    import sqlalchemy as sa
+
+    from tests.exchange.small import fill_small_exchange
+
+    url = f"sqlite:///{tmp_path / 'exchange.sqlite3'}"
+    fill_small_exchange(sa.create_engine(url))
+    settings.LERS_EXCHANGE_DATABASE_URL = url
+    return url

@@ -76,12 +76,12 @@ def notify_case_changed(
                     for c in decline_reasons
                     if c in policy.decline_reasons
                 ],
-                "url": _case_url(case, staff=False),
+                "url": case_url(case, staff=False),
             },
         )
 
 
-def _case_url(case: Case, *, staff: bool) -> str:
+def case_url(case: Case, *, staff: bool) -> str:
     name = "workbench-case" if staff else "portal-case"
     return settings.LERS_BASE_URL.rstrip("/") + reverse(name, args=[case.reference])
 
@@ -104,7 +104,7 @@ def notify_message(message: Message) -> None:
                 to=[user.email],
                 template="case_message",
                 language=user.preferred_language,
-                context={**context, "url": _case_url(case, staff=True), "from_agency": True},
+                context={**context, "url": case_url(case, staff=True), "from_agency": True},
             )
         return
     officers = (
@@ -117,7 +117,7 @@ def notify_message(message: Message) -> None:
             to=[officer.user.email],
             template="case_message",
             language=officer.user.preferred_language,
-            context={**context, "url": _case_url(case, staff=False), "from_agency": False},
+            context={**context, "url": case_url(case, staff=False), "from_agency": False},
         )
 
 
@@ -133,6 +133,6 @@ def notify_officer_added(*, case: Case, officer: Officer, by: User) -> None:
             "case": case,
             "by": by.get_full_name() or by.email,
             "explanation": EXPLANATIONS[State(case.state)],
-            "url": _case_url(case, staff=False),
+            "url": case_url(case, staff=False),
         },
     )

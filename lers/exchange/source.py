@@ -7,6 +7,7 @@ exchange only through the actions port.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -72,11 +73,61 @@ class DataSource:
                 rows.extend(dict(zip(keys, row, strict=True)) for row in result)
         return rows
 
+    def fields(self, record: str) -> list[str]:
+        """The fields of ``record`` this exchange maps, in the mapping's order."""
+        return list(self.mapping.records[record].columns)
+
     def scan(
-        self, record: str, fields: Iterable[str], *, chunk_rows: int = 50_000
+        self,
+        record: str,
+        fields: Iterable[str],
+        *,
+        chunk_rows: int = 50_000,
+        since: dt.datetime | None = None,
     ) -> Iterator[list[Row]]:
-        """Every row of ``record`` (the given fields), in chunks, streamed from the server."""
+        """Every row of ``record`` (the given fields; with ``since``, those whose time is at or
+        after it), in chunks, streamed from the server."""
         statement = self._select(record, fields)
+        if since is not None and self.has(record, "time"):
+            statement = statement.where(self.column(record, "time") >= self._moment(since))
+        yield from self._stream(statement, chunk_rows)
+
+    def rows_of_accounts(
+        self,
+        record: str,
+        uids: Sequence[str],
+        *,
+        start: dt.datetime | None = None,
+        end: dt.datetime | None = None,
+        chunk_rows: int = 10_000,
+    ) -> Iterator[list[Row]]:
+        """Every mapped field of ``record``'s rows that belong to ``uids`` (either side of an
+        internal transfer), within [start, end] when the record has a time: exactly what a
+        preservation or a production may read, streamed."""
+        if not uids or not self.has(record):
+            return
+        owners = [f for f in ("uid", "from_uid", "to_uid") if self.has(record, f)]
+        statement = self._select(record).where(
+            sa.or_(*(self.column(record, f).in_(list(uids)) for f in owners))
+        )
+        if self.has(record, "time"):
+            time = self.column(record, "time")
+            if start is not None:
+                statement = statement.where(time >= self._moment(start))
+            if end is not None:
+                statement = statement.where(time <= self._moment(end))
+            statement = statement.order_by(time)
+        yield from self._stream(statement, chunk_rows)
+
+    def _moment(self, value: dt.datetime) -> Any:
+        """A time as this database compares it: SQLite keeps naive UTC text."""
+        if self.engine.dialect.name == "sqlite":
+            if value.tzinfo is not None:
+                value = value.astimezone(dt.UTC).replace(tzinfo=None)
+            return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+        return value
+
+    def _stream(self, statement: sa.Select[Any], chunk_rows: int) -> Iterator[list[Row]]:
         with self.engine.connect() as conn:
             result = conn.execution_options(stream_results=True, yield_per=chunk_rows).execute(
                 statement

@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 import pytest
-import sqlalchemy as sa
 
 from lers.audit.models import AuditEvent
 from lers.cases import services
 from lers.cases.lifecycle import State
 from lers.cases.models import SubjectMatch
 from lers.core.errors import DomainError, NotPermitted
-from tests.exchange.small import ETH, XRP_SHARED, fill_small_exchange
+from tests.exchange.small import ETH, XRP_SHARED
 
 pytestmark = [pytest.mark.django_db, pytest.mark.req("X-10", "JU-08", "HX-09")]
-
-
-@pytest.fixture
-def small_exchange(settings, tmp_path):
-    url = f"sqlite:///{tmp_path / 'exchange.sqlite3'}"
-    fill_small_exchange(sa.create_engine(url))
-    settings.LERS_EXCHANGE_DATABASE_URL = url
 
 
 @pytest.fixture

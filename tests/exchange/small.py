@@ -140,6 +140,13 @@ def fill_small_exchange(engine: sa.Engine) -> None:
                     "device_id": "dev-4",
                     "at": T0,
                 },
+                {
+                    "uid": "10000001",
+                    "ip": "198.51.100.20",
+                    "user_agent": "Safari",
+                    "device_id": "dev-1",
+                    "at": T0,
+                },
             ],
         )
         conn.execute(

@@ -1,0 +1,154 @@
+"""The outbox: every action for the exchange is a Delivery row written with the decision.
+
+``delivery_enqueue`` runs inside the caller's transaction, so the row and its job exist if and
+only if the decision committed. The ``actions.deliver`` job sends it through the active
+adapter; the exchange does a key once, so sending again after a crash (between the exchange
+acting and lers recording it) is harmless. A retryable failure (timeout, 5xx) leaves it for the
+job queue to retry with backoff; a refusal, or the last failed attempt, marks it failed and tells
+the staff. When the exchange confirms, the owner's completion hook runs in the same transaction
+as the row turning "delivered" (a freeze becomes active, a notice sent...).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from lers.actions.adapters import active_adapter
+from lers.actions.models import Delivery
+from lers.audit.services import audit_record
+from lers.cases.models import Case
+from lers.cases.notifications import staff_holding
+from lers.core.mail import mail_enqueue
+from lers.exchange.actions import Action, ActionError, ActionsAdapter, Outcome
+from lers.jobs.services import job_enqueue
+
+logger = logging.getLogger("lers.actions")
+
+DELIVER_JOB = "actions.deliver"
+# Attempts before a delivery that keeps failing (exchange down, timing out) is given up and the
+# staff are told: with the queue's backoff (30 s doubling, capped at an hour) about 2 hours.
+MAX_ATTEMPTS = 8
+
+Hook = Callable[[Delivery, Outcome | None], None]
+_on_delivered: dict[str, Hook] = {}
+_on_failed: dict[str, Hook] = {}
+
+
+class DeliveryRetry(Exception):
+    """Raised to the job queue: the exchange may act on a later attempt."""
+
+
+def on_delivery(owner: str, *, delivered: Hook, failed: Hook) -> None:
+    """Register what happens to ``owner`` objects when their action is confirmed or fails."""
+    _on_delivered[owner] = delivered
+    _on_failed[owner] = failed
+
+
+def delivery_enqueue(
+    *,
+    case: Case,
+    kind: str,
+    uid: str,
+    key: str,
+    details: dict[str, Any],
+    owner: str,
+    owner_id: int,
+) -> Delivery:
+    """Write the outbox row and its job, in the caller's transaction."""
+    Action(kind=kind, key=key, uid=uid, case=case.reference, details=details)  # validates
+    delivery = Delivery.objects.create(
+        case=case,
+        kind=kind,
+        key=key,
+        uid=uid,
+        details=details,
+        owner=owner,
+        owner_id=owner_id,
+    )
+    job_enqueue(name=DELIVER_JOB, payload={"delivery": delivery.pk}, key=f"deliver:{key}")
+    return delivery
+
+
+def delivery_run(delivery_id: int, *, adapter: ActionsAdapter | None = None) -> None:
+    """One attempt at sending a delivery (the job's body)."""
+    delivery = Delivery.objects.select_related("case").get(pk=delivery_id)
+    if delivery.status != Delivery.Status.PENDING:
+        return  # done by an earlier attempt whose job record was lost in a crash
+    action = Action(
+        kind=delivery.kind,
+        key=delivery.key,
+        uid=delivery.uid,
+        case=delivery.case.reference,
+        details=delivery.details,
+    )
+    Delivery.objects.filter(pk=delivery.pk).update(attempts=F("attempts") + 1)
+    attempts = delivery.attempts + 1
+    try:
+        outcome = (adapter or active_adapter()).perform(action)
+    except ActionError as exc:
+        if exc.retryable and attempts < MAX_ATTEMPTS:
+            Delivery.objects.filter(pk=delivery.pk).update(last_error=str(exc))
+            raise DeliveryRetry(f"attempt {attempts} of {MAX_ATTEMPTS}: {exc}") from None
+        _failed(delivery.pk, str(exc), attempts=attempts)
+        return
+    _delivered(delivery.pk, outcome)
+
+
+def _delivered(delivery_id: int, outcome: Outcome) -> None:
+    with transaction.atomic():
+        delivery = Delivery.objects.select_for_update().select_related("case").get(pk=delivery_id)
+        if delivery.status != Delivery.Status.PENDING:
+            return
+        delivery.status = Delivery.Status.DELIVERED
+        delivery.reference = outcome.reference
+        delivery.delivered_at = timezone.now()
+        delivery.save(update_fields=["status", "reference", "delivered_at"])
+        audit_record(
+            actor=None,
+            action="action.delivered",
+            obj=delivery,
+            case_ref=delivery.case.reference,
+            payload={
+                "kind": delivery.kind,
+                "uid": delivery.uid,
+                "key": delivery.key,
+                "reference": outcome.reference,
+                "repeated": outcome.repeated,
+                "attempts": delivery.attempts,
+            },
+        )
+        hook = _on_delivered.get(delivery.owner)
+        if hook is not None:
+            hook(delivery, outcome)
+
+
+def _failed(delivery_id: int, error: str, *, attempts: int) -> None:
+    with transaction.atomic():
+        delivery = Delivery.objects.select_for_update().select_related("case").get(pk=delivery_id)
+        if delivery.status != Delivery.Status.PENDING:
+            return
+        delivery.status = Delivery.Status.FAILED
+        delivery.last_error = error
+        delivery.save(update_fields=["status", "last_error"])
+        audit_record(
+            actor=None,
+            action="action.failed",
+            obj=delivery,
+            case_ref=delivery.case.reference,
+            payload={"kind": delivery.kind, "uid": delivery.uid, "error": error},
+        )
+        hook = _on_failed.get(delivery.owner)
+        if hook is not None:
+            hook(delivery, None)
+        mail_enqueue(
+            to=staff_holding(delivery.case),
+            template="action_failed",
+            context={"case": delivery.case, "delivery": delivery, "attempts": attempts},
+        )
+    logger.error("delivery %s failed after %d attempts: %s", delivery, attempts, error)

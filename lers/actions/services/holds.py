@@ -1,0 +1,366 @@
+"""Preservation holds (JU-13, BN-05): keep the records while the agency obtains legal process.
+
+Preserving copies the requested categories of the case's confirmed accounts, within the case's
+timeframe, into lers's evidence storage (one CSV per category and a manifest of SHA-256
+hashes), and places a legal hold at the exchange. The hold lasts the policy's term, can be
+extended, warns the agency before it ends, and on expiry releases the exchange's hold and
+deletes the copy exactly once, unless a production order converted it first. Every sweep may
+run again (after a crash, on two workers) without doing anything twice.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import secrets
+import tempfile
+from typing import Any
+
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from lers.accounts.models import User
+from lers.actions.models import Delivery, PreservationHold
+from lers.actions.notifications import notify_officers
+from lers.actions.services.common import ACTING, confirmed_uids
+from lers.actions.services.deliveries import delivery_enqueue
+from lers.audit.services import audit_record
+from lers.cases.categories import DATA_CATEGORIES
+from lers.cases.models import Case
+from lers.cases.services.access import lock_case, require_case_worker
+from lers.core.errors import DomainError, IllegalTransition
+from lers.core.exchange import active_source
+from lers.core.policy import active_policy
+from lers.exchange.actions import HOLD, RELEASE_HOLD
+from lers.exchange.source import DataSource
+from lers.jobs.services import job_enqueue
+
+DELETE_COPY_JOB = "actions.delete_copy"
+IN_FORCE = frozenset({PreservationHold.State.ACTIVE, PreservationHold.State.EXTENDED})
+# A data category is a logical record of the exchange; "account" is the users record.
+RECORD_OF = {category: category for category in DATA_CATEGORIES} | {"account": "users"}
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:  # the exchange keeps UTC (SQLite stores it naive)
+            value = value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC).isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _save(name: str, content: File[Any]) -> str:
+    return default_storage.save(name, content)
+
+
+def evidence_copy(
+    source: DataSource,
+    *,
+    prefix: str,
+    uids: list[str],
+    categories: list[str],
+    start: dt.datetime | None,
+    end: dt.datetime | None,
+) -> dict[str, Any]:
+    """Writes one CSV per category under ``prefix``, streaming (a big account does not fill
+    memory), and returns the manifest: every file with its rows, size and SHA-256."""
+    files: list[dict[str, Any]] = []
+    for category in categories:
+        record = RECORD_OF[category]
+        if not source.has(record):
+            files.append({"category": category, "path": "", "rows": 0, "note": "not kept"})
+            continue
+        fields = source.fields(record)
+        digest = hashlib.sha256()
+        rows = 0
+        with tempfile.TemporaryFile() as raw:
+            text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+            writer = csv.writer(text)
+            writer.writerow(fields)
+            for chunk in source.rows_of_accounts(record, uids, start=start, end=end):
+                writer.writerows([_cell(row.get(f)) for f in fields] for row in chunk)
+                rows += len(chunk)
+            text.flush()
+            size = raw.tell()
+            raw.seek(0)
+            for block in iter(lambda: raw.read(1 << 20), b""):
+                digest.update(block)
+            raw.seek(0)
+            path = _save(f"{prefix}/{category}.csv", File(raw))
+            text.detach()
+        files.append(
+            {
+                "category": category,
+                "path": path,
+                "rows": rows,
+                "bytes": size,
+                "sha256": digest.hexdigest(),
+            }
+        )
+    return {
+        "uids": uids,
+        "categories": categories,
+        "timeframe": [_cell(start), _cell(end)],
+        "files": files,
+    }
+
+
+def _delete_files(manifest: dict[str, Any], manifest_path: str) -> None:
+    for entry in manifest.get("files", []):
+        if entry.get("path"):
+            default_storage.delete(entry["path"])
+    if manifest_path:
+        default_storage.delete(manifest_path)
+
+
+def hold_preserve(*, case: Case, by: User, categories: list[str] | None = None) -> PreservationHold:
+    """Copy and hold the case's accounts' records for the policy's term."""
+    policy = active_policy()
+    case = Case.objects.get(pk=case.pk)
+    require_case_worker(case, by)
+    if case.state not in ACTING:
+        raise IllegalTransition(_("the case is not being worked on"), state=case.state)
+    categories = list(dict.fromkeys(categories or case.data_categories or list(DATA_CATEGORIES)))
+    unknown = [c for c in categories if c not in DATA_CATEGORIES]
+    if unknown:
+        raise DomainError(_("unknown data categories: %(names)s") % {"names": ", ".join(unknown)})
+    uids = confirmed_uids(case)
+    if not uids:
+        raise DomainError(_("confirm at least one account as a subject of the case first"))
+    if PreservationHold.objects.filter(case=case, state__in=IN_FORCE).exists():
+        raise DomainError(_("this case's records are already preserved"))
+    prefix = f"evidence/{case.reference}/hold-{secrets.token_hex(8)}"
+    # The copy is read and written before the transaction: it may be long, and the hold
+    # exists only if the copy is complete. If the transaction fails, the files go.
+    manifest = evidence_copy(
+        active_source(),
+        prefix=prefix,
+        uids=uids,
+        categories=categories,
+        start=case.timeframe_start,
+        end=case.timeframe_end,
+    )
+    manifest.update({"case": case.reference, "created_at": _cell(timezone.now())})
+    body = json.dumps(manifest, sort_keys=True, indent=2).encode()
+    manifest_path = ""
+    try:
+        manifest_path = _save(f"{prefix}/manifest.json", File(io.BytesIO(body)))
+        with transaction.atomic():
+            case = lock_case(case)
+            if PreservationHold.objects.filter(case=case, state__in=IN_FORCE).exists():
+                raise DomainError(_("this case's records are already preserved"))
+            now = timezone.now()
+            hold = PreservationHold.objects.create(
+                case=case,
+                uids=uids,
+                categories=categories,
+                timeframe_start=case.timeframe_start,
+                timeframe_end=case.timeframe_end,
+                started_at=now,
+                expires_at=now + dt.timedelta(days=policy.preservation.days),
+                storage_prefix=prefix,
+                manifest={**manifest, "manifest_path": manifest_path},
+                manifest_sha256=hashlib.sha256(body).hexdigest(),
+                created_by=by,
+            )
+            for uid in uids:
+                delivery_enqueue(
+                    case=case,
+                    kind=HOLD,
+                    uid=uid,
+                    key=f"lers-hold-{hold.pk}-{uid}",
+                    details={"categories": categories, "until": f"{hold.expires_at:%Y-%m-%d}"},
+                    owner="hold",
+                    owner_id=hold.pk,
+                )
+            audit_record(
+                actor=by,
+                action="preservation.placed",
+                obj=hold,
+                case_ref=case.reference,
+                payload={
+                    "uids": uids,
+                    "categories": categories,
+                    "expires_at": hold.expires_at,
+                    "manifest_sha256": hold.manifest_sha256,
+                    "rows": {f["category"]: f["rows"] for f in manifest["files"]},
+                },
+            )
+            notify_officers(
+                case,
+                gettext_lazy("The records named in your request are preserved"),
+                [_until(hold)],
+            )
+    except BaseException:
+        _delete_files(manifest, manifest_path)
+        raise
+    return hold
+
+
+def _until(hold: PreservationHold) -> Any:
+    return format_lazy(
+        gettext_lazy(
+            "They are kept until {date} UTC unless legal process for their disclosure arrives."
+        ),
+        date=f"{hold.expires_at:%Y-%m-%d}",
+    )
+
+
+def hold_extend(*, hold: PreservationHold, by: User, days: int | None = None) -> PreservationHold:
+    """Extend at the agency's request (a preservation extension), within the policy's limit."""
+    policy = active_policy().preservation
+    with transaction.atomic():
+        case = lock_case(hold.case)
+        require_case_worker(case, by)
+        hold = PreservationHold.objects.select_for_update().get(pk=hold.pk)
+        if hold.state not in IN_FORCE or hold.expires_at <= timezone.now():
+            raise IllegalTransition(_("this preservation is no longer in force"), state=hold.state)
+        if policy.max_extensions is not None and hold.extensions >= policy.max_extensions:
+            raise DomainError(_("the policy allows no further extension"))
+        days = min(days or policy.extension_days, policy.extension_days)
+        hold.expires_at += dt.timedelta(days=days)
+        hold.extensions += 1
+        hold.state = PreservationHold.State.EXTENDED
+        hold.warned_at = None
+        hold.save(update_fields=["expires_at", "extensions", "state", "warned_at"])
+        audit_record(
+            actor=by,
+            action="preservation.extended",
+            obj=hold,
+            case_ref=case.reference,
+            payload={"days": days, "expires_at": hold.expires_at, "extensions": hold.extensions},
+        )
+        notify_officers(case, gettext_lazy("The preservation has been extended"), [_until(hold)])
+    return hold
+
+
+def hold_convert(*, hold: PreservationHold, by: User, note: str) -> PreservationHold:
+    """A production order arrived: the copy is kept for it and is never deleted on expiry."""
+    if not note.strip():
+        raise DomainError(_("name the order that converts the preservation"))
+    with transaction.atomic():
+        case = lock_case(hold.case)
+        require_case_worker(case, by)
+        hold = PreservationHold.objects.select_for_update().get(pk=hold.pk)
+        if hold.state not in IN_FORCE:
+            raise IllegalTransition(_("this preservation is no longer in force"), state=hold.state)
+        hold.state = PreservationHold.State.CONVERTED
+        hold.ended_at = timezone.now()
+        hold.save(update_fields=["state", "ended_at"])
+        audit_record(
+            actor=by,
+            action="preservation.converted",
+            obj=hold,
+            case_ref=case.reference,
+            payload={"note": note.strip()},
+        )
+    return hold
+
+
+def _expire(hold_id: int, now: dt.datetime) -> bool:
+    with transaction.atomic():
+        hold = PreservationHold.objects.select_for_update().select_related("case").get(pk=hold_id)
+        if hold.state not in IN_FORCE or hold.expires_at > now:
+            return False
+        hold.state = PreservationHold.State.EXPIRED
+        hold.ended_at = now
+        hold.save(update_fields=["state", "ended_at"])
+        placed = Delivery.objects.filter(
+            owner="hold", owner_id=hold.pk, kind=HOLD, status=Delivery.Status.DELIVERED
+        )
+        for delivery in placed:
+            delivery_enqueue(
+                case=hold.case,
+                kind=RELEASE_HOLD,
+                uid=delivery.uid,
+                key=f"{delivery.key}-release",
+                details={"reference": delivery.reference},
+                owner="hold",
+                owner_id=hold.pk,
+            )
+        job_enqueue(name=DELETE_COPY_JOB, payload={"hold": hold.pk}, key=f"delete-copy:{hold.pk}")
+        audit_record(
+            actor=None,
+            action="preservation.expired",
+            obj=hold,
+            case_ref=hold.case.reference,
+            payload={"expires_at": hold.expires_at},
+        )
+        notify_officers(
+            hold.case,
+            gettext_lazy("The preservation of the records named in your request has ended"),
+            [gettext_lazy("No legal process for their disclosure arrived before it ended.")],
+        )
+    return True
+
+
+def hold_delete_copy(hold_id: int) -> bool:
+    """Deletes an expired hold's evidence copy; True only the one time it is deleted."""
+    hold = PreservationHold.objects.select_related("case").get(pk=hold_id)
+    if hold.state != PreservationHold.State.EXPIRED or hold.copy_deleted_at is not None:
+        return False
+    _delete_files(
+        hold.manifest, hold.manifest.get("manifest_path", "")
+    )  # deleting twice is harmless
+    with transaction.atomic():
+        changed = PreservationHold.objects.filter(
+            pk=hold.pk, copy_deleted_at__isnull=True, state=PreservationHold.State.EXPIRED
+        ).update(copy_deleted_at=timezone.now())
+        if changed != 1:
+            return False
+        audit_record(
+            actor=None,
+            action="preservation.copy_deleted",
+            obj=hold,
+            case_ref=hold.case.reference,
+            payload={"files": [f["path"] for f in hold.manifest.get("files", []) if f.get("path")]},
+        )
+    return True
+
+
+def holds_sweep(now: dt.datetime | None = None) -> dict[str, int]:
+    """Warn before expiry, expire what is due; safe to run again at any time."""
+    now = now or timezone.now()
+    warn = dt.timedelta(days=active_policy().preservation.expiry_warning_days)
+    counts = {"warned": 0, "expired": 0}
+    for hold_id in PreservationHold.objects.filter(
+        state__in=IN_FORCE, expires_at__lte=now
+    ).values_list("pk", flat=True):
+        counts["expired"] += _expire(hold_id, now)
+    for hold_id in PreservationHold.objects.filter(
+        state__in=IN_FORCE, expires_at__lte=now + warn, warned_at__isnull=True
+    ).values_list("pk", flat=True):
+        with transaction.atomic():
+            hold = (
+                PreservationHold.objects.select_for_update().select_related("case").get(pk=hold_id)
+            )
+            if hold.state not in IN_FORCE or hold.warned_at is not None:
+                continue
+            hold.warned_at = now
+            hold.save(update_fields=["warned_at"])
+            audit_record(
+                actor=None,
+                action="preservation.expiring",
+                obj=hold,
+                case_ref=hold.case.reference,
+                payload={"expires_at": hold.expires_at},
+            )
+            notify_officers(
+                hold.case,
+                gettext_lazy("The preservation of the records named in your request ends soon"),
+                [_until(hold)],
+            )
+        counts["warned"] += 1
+    return counts

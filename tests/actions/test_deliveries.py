@@ -1,0 +1,129 @@
+"""The outbox and the webhook adapter end to end: every action reaches the exchange exactly
+once, through failures, timeouts, retries and crashes (issue 5, "Actions port")."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from lers.actions.models import Delivery, Freeze
+from lers.actions.services import deliveries
+from lers.actions.services.deliveries import MAX_ATTEMPTS
+from lers.actions.services.freezes import freeze_approve, freeze_request
+from lers.exchange.actions import WebhookAdapter
+from lers.jobs.models import Job
+from tests.exchange.backoffice import SECRET, start_back_office
+
+from .conftest import run_jobs
+
+pytestmark = [pytest.mark.django_db, pytest.mark.req("JU-11", "HX-04")]
+T0 = dt.datetime(2026, 5, 4, 10, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def office(settings):
+    office, server = start_back_office()
+    settings.LERS_EXCHANGE_ACTIONS = "webhook"
+    settings.LERS_EXCHANGE_WEBHOOK_URL = office.url
+    settings.LERS_EXCHANGE_WEBHOOK_SECRET = SECRET
+    settings.LERS_EXCHANGE_WEBHOOK_TIMEOUT = 1
+    yield office
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def approved(subject_case, analyst, approver, time_machine):
+    """A freeze approved (the decision committed with its outbox row) and not yet sent."""
+    time_machine.move_to(T0, tick=False)
+    freeze = freeze_request(
+        case=subject_case, uid="10000001", scope="account", by=analyst, reason="Fraud", days=30
+    )
+    return freeze_approve(freeze=freeze, by=approver)
+
+
+def later(time_machine, **delta):
+    time_machine.move_to(T0 + dt.timedelta(**delta), tick=False)
+
+
+def test_a_decision_not_yet_delivered_when_the_process_died_is_delivered_once(office, approved):
+    # The approval committed, then the process died before anything was sent: the outbox row
+    # and its job are in the database, and the next worker delivers them.
+    assert Delivery.objects.get().status == Delivery.Status.PENDING
+    assert office.requests == []
+    run_jobs()
+    run_jobs()
+    approved.refresh_from_db()
+    assert approved.state == Freeze.State.ACTIVE
+    assert approved.exchange_reference == "BO-1"
+    assert len(office.requests) == 1 and office.effects() == 1
+
+
+def test_a_failing_exchange_is_retried_with_backoff_until_it_acts(office, approved, time_machine):
+    office.fail_next = 2
+    run_jobs()
+    job = Job.objects.get(name="actions.deliver")
+    assert job.status == Job.Status.QUEUED and job.run_after > T0  # backing off
+    assert "503" in Delivery.objects.get().last_error
+    later(time_machine, seconds=31)
+    run_jobs()
+    later(time_machine, seconds=31 + 61)
+    run_jobs()
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.attempts) == (Delivery.Status.DELIVERED, 3)
+    assert len(office.requests) == 3 and office.effects() == 1
+    approved.refresh_from_db()
+    assert approved.state == Freeze.State.ACTIVE
+
+
+def test_an_exchange_that_times_out_after_acting_is_asked_again_and_acts_once(
+    office, approved, time_machine
+):
+    office.delay = 2.5  # acts, then answers after the client's 1 s timeout
+    run_jobs()
+    assert "did not answer" in Delivery.objects.get().last_error
+    office.delay = 0
+    later(time_machine, minutes=1)
+    run_jobs()
+    assert len(office.requests) == 2 and office.effects() == 1
+    assert Delivery.objects.get().status == Delivery.Status.DELIVERED
+
+
+def test_a_worker_killed_after_the_exchange_acted_does_not_make_it_act_twice(
+    office, approved, time_machine, monkeypatch
+):
+    class DiesAfterSending(WebhookAdapter):
+        def perform(self, action):
+            super().perform(action)
+            raise KeyboardInterrupt("kill -9")  # not an Exception: nothing records a result
+
+    monkeypatch.setattr(
+        deliveries, "active_adapter", lambda: DiesAfterSending(office.url, SECRET, timeout=1)
+    )
+    with pytest.raises(KeyboardInterrupt):
+        run_jobs()
+    assert office.effects() == 1
+    assert Job.objects.get(name="actions.deliver").status == Job.Status.RUNNING  # lease held
+    monkeypatch.undo()
+    later(time_machine, minutes=3)  # the lease expired: another worker takes the job over
+    run_jobs()
+    delivery = Delivery.objects.get()
+    assert delivery.status == Delivery.Status.DELIVERED and delivery.reference == "BO-1"
+    assert len(office.requests) == 2 and office.effects() == 1
+    approved.refresh_from_db()
+    assert approved.state == Freeze.State.ACTIVE
+
+
+def test_an_exchange_down_for_good_fails_the_delivery_after_the_last_attempt(
+    office, approved, time_machine
+):
+    office.fail_next = 100
+    for hour in range(MAX_ATTEMPTS):
+        later(time_machine, hours=hour)
+        run_jobs()
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.attempts) == (Delivery.Status.FAILED, MAX_ATTEMPTS)
+    approved.refresh_from_db()
+    assert approved.state == Freeze.State.FAILED
+    assert office.effects() == 0

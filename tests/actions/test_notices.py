@@ -1,0 +1,109 @@
+"""User notices follow the policy and the non-disclosure order (JU-16, BN-08, HX-10, HX-12)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import sqlalchemy as sa
+
+from lers.actions.models import UserNotice
+from lers.actions.services.freezes import freeze_request
+from lers.actions.services.notices import notice_send, notices_decide, notices_sweep
+from lers.core.errors import IllegalTransition
+from lers.demo.exchange.actions import user_notices
+
+from .conftest import run_jobs
+
+pytestmark = pytest.mark.django_db
+T0 = dt.datetime(2026, 6, 1, 8, tzinfo=dt.UTC)
+
+
+def sent_at_exchange(url: str) -> list[dict]:
+    with sa.create_engine(url).connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(sa.select(user_notices))]
+
+
+@pytest.mark.req("JU-16", "BN-08")
+def test_a_non_disclosure_order_defers_the_notice_until_its_end(
+    subject_case, analyst, small_exchange, time_machine
+):
+    time_machine.move_to(T0, tick=False)
+    subject_case.non_disclosure_until = dt.date(2026, 9, 1)
+    subject_case.save(update_fields=["non_disclosure_until"])
+    (notice,) = notices_decide(case=subject_case, by=analyst)
+    assert (notice.state, notice.deferred_until) == (UserNotice.State.DEFERRED, dt.date(2026, 9, 1))
+    assert notices_decide(case=subject_case, by=analyst) == []  # decided once
+    with pytest.raises(IllegalTransition):
+        notice_send(notice=notice, by=analyst)
+    time_machine.move_to(dt.datetime(2026, 8, 31, tzinfo=dt.UTC), tick=False)
+    assert notices_sweep() == 0
+    time_machine.move_to(dt.datetime(2026, 9, 1, 1, tzinfo=dt.UTC), tick=False)
+    assert notices_sweep() == 1
+    assert notices_sweep() == 0
+    notice.refresh_from_db()
+    assert notice.state == UserNotice.State.DUE
+    notice_send(notice=notice, by=analyst)
+    run_jobs()
+    notice.refresh_from_db()
+    assert notice.state == UserNotice.State.SENT
+    (sent,) = sent_at_exchange(small_exchange)
+    assert sent["uid"] == "10000001"
+
+
+@pytest.mark.req("JU-16", "HX-12")
+def test_the_agency_contact_is_shared_only_with_its_consent(subject_case, analyst, small_exchange):
+    subject_case.non_disclosure_until = None
+    subject_case.consent_to_share_contact = False
+    subject_case.save(update_fields=["non_disclosure_until", "consent_to_share_contact"])
+    (notice,) = notices_decide(case=subject_case, by=analyst)
+    assert notice.state == UserNotice.State.DUE  # ju notifies by default
+    notice_send(notice=notice, by=analyst)
+    run_jobs()
+    (sent,) = sent_at_exchange(small_exchange)
+    assert sent["agency_contact"] == ""
+
+
+@pytest.mark.req("JU-16", "HX-12")
+def test_with_consent_the_agency_contact_goes_with_the_notice(
+    subject_case, analyst, small_exchange
+):
+    subject_case.non_disclosure_until = None
+    subject_case.consent_to_share_contact = True
+    subject_case.save(update_fields=["non_disclosure_until", "consent_to_share_contact"])
+    (notice,) = notices_decide(case=subject_case, by=analyst)
+    notice_send(notice=notice, by=analyst)
+    run_jobs()
+    (sent,) = sent_at_exchange(small_exchange)
+    assert subject_case.agency.name in sent["agency_contact"]
+
+
+@pytest.mark.req("HX-10")
+def test_hx97_withholds_by_default(subject_case, analyst, settings):
+    settings.LERS_POLICY = "hx97"
+    subject_case.non_disclosure_until = None
+    subject_case.save(update_fields=["non_disclosure_until"])
+    (notice,) = notices_decide(case=subject_case, by=analyst)
+    assert notice.state == UserNotice.State.WITHHELD
+
+
+@pytest.mark.req("HX-10")
+def test_a_freeze_without_consent_withholds_where_the_policy_says_so(
+    subject_case, analyst, monkeypatch
+):
+    import lers.actions.services.notices as notices
+    from lers.policy import load
+
+    ju = load("ju")  # notifies by default; here also withholding during such a freeze
+    notification = ju.notification.model_copy(update={"withhold_when": ["freeze_without_consent"]})
+    monkeypatch.setattr(
+        notices, "active_policy", lambda: ju.model_copy(update={"notification": notification})
+    )
+    subject_case.non_disclosure_until = None
+    subject_case.save(update_fields=["non_disclosure_until"])
+    freeze_request(
+        case=subject_case, uid="10000001", scope="account", by=analyst, reason="Fraud", days=9
+    )
+    (notice,) = notices_decide(case=subject_case, by=analyst)
+    assert notice.state == UserNotice.State.WITHHELD
+    assert "without the agency's consent" in notice.reason
