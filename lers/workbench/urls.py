@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lers.workbench import access_views, views
+from lers.workbench import access_views, action_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -30,4 +30,24 @@ urlpatterns = [
         views.case_transition,
         name="workbench-transition",
     ),
+    path("cases/<str:reference>/freezes/", action_views.freeze_new, name="workbench-freeze"),
+    path(
+        "cases/<str:reference>/freezes/<int:pk>/decision/",
+        action_views.freeze_decide,
+        name="workbench-freeze-decide",
+    ),
+    path(
+        "cases/<str:reference>/freezes/<int:pk>/release/",
+        action_views.freeze_lift,
+        name="workbench-freeze-release",
+    ),
+    path("cases/<str:reference>/preserve/", action_views.preserve, name="workbench-preserve"),
+    path("cases/<str:reference>/holds/<int:pk>/", action_views.hold_change, name="workbench-hold"),
+    path("cases/<str:reference>/notices/", action_views.notices_new, name="workbench-notices"),
+    path(
+        "cases/<str:reference>/notices/<int:pk>/send/",
+        action_views.notice_deliver,
+        name="workbench-notice-send",
+    ),
+    path("cases/<str:reference>/watchlist/", action_views.tag_new, name="workbench-tag"),
 ]

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lers.accounts.roles import has_role, is_staff_member
+from lers.actions.selectors import case_actions
+from lers.cases.categories import DATA_CATEGORIES
 from lers.cases.lifecycle import OPEN
 from lers.cases.models import Case
 from lers.cases.selectors import (
@@ -52,6 +54,8 @@ def _page(
     context["timeline"] = case_timeline(case)
     context["message_form"] = form or StaffMessageForm()
     context["can_write"] = case.state in OPEN and has_role(request.user, *CASE_WORKERS)
+    context["actions"] = case_actions(case)
+    context["categories"] = DATA_CATEGORIES
     return render(request, "workbench/case.html", context, status=status)
 
 

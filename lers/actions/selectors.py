@@ -1,0 +1,48 @@
+"""The actions of a case, reached only through the case the staff member may see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Model
+from django.http import Http404
+
+from lers.accounts.models import User
+from lers.actions.models import Freeze, PreservationHold, UserNotice
+from lers.actions.services.common import confirmed_uids
+from lers.cases.models import Case
+from lers.cases.selectors import case_get_for_staff
+
+
+def _of_case(model: type[Model], user: User, reference: str, pk: int) -> Any:
+    case = case_get_for_staff(user, reference)
+    try:
+        return model._default_manager.select_related("case").get(case=case, pk=pk)
+    except model.DoesNotExist:  # type: ignore[attr-defined]
+        raise Http404 from None
+
+
+def freeze_get_for_staff(user: User, reference: str, pk: int) -> Freeze:
+    return _of_case(Freeze, user, reference, pk)
+
+
+def hold_get_for_staff(user: User, reference: str, pk: int) -> PreservationHold:
+    return _of_case(PreservationHold, user, reference, pk)
+
+
+def notice_get_for_staff(user: User, reference: str, pk: int) -> UserNotice:
+    return _of_case(UserNotice, user, reference, pk)
+
+
+def case_actions(case: Case) -> dict[str, Any]:
+    """What the case page shows of the actions: freezes, holds, notices, tags, alerts."""
+    return {
+        "subjects": confirmed_uids(case),
+        "freezes": case.freezes.select_related("requested_by", "approved_by").order_by("-pk"),
+        "holds": case.holds.order_by("-pk"),
+        "notices": case.notices.order_by("uid"),
+        "tags": case.address_tags.filter(active=True).order_by("pk"),
+        "alerts": case.watchlist_alerts.select_related("tag").order_by("-pk")[:50],
+        "deliveries": case.deliveries.order_by("-pk")[:50],
+        "address_targets": case.targets.filter(kind="address", valid=True),
+    }
