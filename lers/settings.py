@@ -311,6 +311,8 @@ LERS_EXCHANGE_ACTIONS = env.choice("EXCHANGE_ACTIONS", ["demo", "webhook"], "dem
 LERS_EXCHANGE_WEBHOOK_URL = env.str("EXCHANGE_WEBHOOK_URL", "")
 LERS_EXCHANGE_WEBHOOK_SECRET = env.str("EXCHANGE_WEBHOOK_SECRET", "")
 LERS_EXCHANGE_WEBHOOK_TIMEOUT = env.int("EXCHANGE_WEBHOOK_TIMEOUT", 10, minimum=1)
+if LERS_EXCHANGE_WEBHOOK_TIMEOUT > 30:  # well inside the delivery job's 120 s lease
+    raise ImproperlyConfigured("EXCHANGE_WEBHOOK_TIMEOUT: at most 30 seconds")
 if LERS_EXCHANGE_ACTIONS == "webhook" and not (
     LERS_EXCHANGE_WEBHOOK_URL and LERS_EXCHANGE_WEBHOOK_SECRET
 ):

@@ -106,6 +106,16 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
     return "sha256=" + mac.hexdigest()
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect would turn the POST into a GET elsewhere, headers and all: refuse it."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
+
+
 def verify_signature(
     secret: str,
     timestamp: str,
@@ -122,7 +132,9 @@ def verify_signature(
         return False
     if abs((time.time() if now is None else now) - sent) > tolerance:
         return False
-    return hmac.compare_digest(sign(secret, timestamp, body), signature)
+    if not isinstance(signature, str) or not signature.isascii():
+        return False
+    return hmac.compare_digest(sign(secret, timestamp, body).encode(), signature.encode())
 
 
 # --- The webhook adapter --------------------------------------------------------------------------
@@ -131,7 +143,8 @@ def verify_signature(
 class WebhookAdapter:
     """POSTs each action as JSON to the exchange's back office.
 
-    Headers: ``Idempotency-Key`` (the action's key; the back office must do a key once),
+    Headers: ``Idempotency-Key`` (the action's key; the back office must do a key once, and
+    must take the key from the signed body, refusing a header that differs from it),
     ``X-Lers-Timestamp`` and ``X-Lers-Signature`` (see ``sign``). A 2xx answer means done; its
     JSON may give ``reference`` and ``detail``. Timeouts, connection errors, 5xx, 408, 425 and
     429 are retryable; any other answer is a refusal.
@@ -164,10 +177,12 @@ class WebhookAdapter:
             },
         )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            with _OPENER.open(request, timeout=self.timeout) as response:
                 raw = response.read()
         except urllib.error.HTTPError as exc:
             text = exc.read(500).decode("utf-8", "replace").strip()
+            if 300 <= exc.code < 400:
+                text = f"a redirect to {exc.headers.get('Location', '?')} (not followed)"
             retryable = exc.code >= 500 or exc.code in _RETRYABLE_STATUS
             raise ActionError(
                 f"the exchange answered HTTP {exc.code}: {text or exc.reason}", retryable=retryable

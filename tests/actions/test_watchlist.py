@@ -52,7 +52,7 @@ def test_a_deposit_from_a_tagged_address_raises_one_alert(subject_case, analyst)
     assert watchlist_screen([{**deposit, "txid": "other"}]).hits == 0
 
 
-def test_the_command_screens_the_exchange_deposits(subject_case, analyst, small_exchange):
+def test_the_command_screens_the_exchange_deposits(subject_case, analyst, small_exchange, capsys):
     address_tag(case=subject_case, address=TRON, chain="TRX", by=analyst, reason="Scam wallet")
     call_command("watchlist", "screen")
     # the small exchange's deposit came from and went to the same address: both ends match
@@ -61,6 +61,7 @@ def test_the_command_screens_the_exchange_deposits(subject_case, analyst, small_
     assert alerts[0].amount.startswith("1250.5")
     call_command("watchlist", "screen")
     call_command("watchlist", "screen", "--since", "2027-01-01")
+    assert "Screened 0 deposits" in capsys.readouterr().out.splitlines()[-1]
     assert WatchlistAlert.objects.count() == 2
 
 

@@ -72,6 +72,8 @@ def start_back_office() -> tuple[BackOffice, ThreadingHTTPServer]:
                     office.fail_next -= 1
             if not signed:
                 return self._answer(401, {"error": "bad signature"})
+            if key != json.loads(body).get("key"):  # the header is not signed; the body is
+                return self._answer(400, {"error": "Idempotency-Key differs from the body"})
             if office.refuse is not None:
                 return self._answer(office.refuse, {"error": "no such account"})
             if failing:

@@ -91,7 +91,10 @@ def delivery_run(delivery_id: int, *, adapter: ActionsAdapter | None = None) -> 
     attempts = delivery.attempts + 1
     try:
         outcome = (adapter or active_adapter()).perform(action)
-    except ActionError as exc:
+    except Exception as exc:
+        if not isinstance(exc, ActionError):
+            logger.exception("delivery %s: unexpected failure", delivery)
+            exc = ActionError(f"{type(exc).__name__}: {exc}", retryable=True)
         if exc.retryable and attempts < MAX_ATTEMPTS:
             Delivery.objects.filter(pk=delivery.pk).update(last_error=str(exc))
             raise DeliveryRetry(f"attempt {attempts} of {MAX_ATTEMPTS}: {exc}") from None

@@ -9,6 +9,7 @@ warned before it expires; it is released on expiry, at the agency's request, or 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from django.db import transaction
 from django.utils import timezone
@@ -29,6 +30,7 @@ from lers.core.errors import DomainError, IllegalTransition, NotPermitted
 from lers.core.policy import active_policy
 from lers.exchange.actions import RELEASE_RESTRICTION, RESTRICT, Outcome
 
+logger = logging.getLogger("lers.actions")
 OPEN = frozenset(
     {Freeze.State.REQUESTED, Freeze.State.APPROVED, Freeze.State.ACTIVE, Freeze.State.EXPIRING}
 )
@@ -110,6 +112,8 @@ def _require_second_person(freeze: Freeze, by: User) -> None:
 
 def freeze_approve(*, freeze: Freeze, by: User, days: int | None = None) -> Freeze:
     """The second person approves (four eyes); the restriction goes to the exchange."""
+    if days is not None and days < 1:
+        raise DomainError(_("a freeze lasts at least one day"))
     with transaction.atomic():
         case = lock_case(freeze.case)
         freeze = Freeze.objects.select_for_update().get(pk=freeze.pk)
@@ -164,6 +168,11 @@ def freeze_refuse(*, freeze: Freeze, by: User, note: str) -> Freeze:
     return freeze
 
 
+def _attempt(freeze_id: int, kind: str) -> int:
+    """A release retried after the exchange refused one is a new action with its own key."""
+    return Delivery.objects.filter(owner="freeze", owner_id=freeze_id, kind=kind).count() + 1
+
+
 def freeze_release(*, freeze: Freeze, by: User | None, reason: str) -> Freeze:
     """Ask the exchange to lift a freeze in force (``by`` None: the expiry sweep)."""
     if reason not in Freeze.Release.values:
@@ -182,7 +191,7 @@ def freeze_release(*, freeze: Freeze, by: User | None, reason: str) -> Freeze:
             case=case,
             kind=RELEASE_RESTRICTION,
             uid=freeze.uid,
-            key=f"lers-freeze-{freeze.pk}-release",
+            key=f"lers-freeze-{freeze.pk}-release-{_attempt(freeze.pk, RELEASE_RESTRICTION)}",
             details={"reference": freeze.exchange_reference, "reason": reason},
             owner="freeze",
             owner_id=freeze.pk,
@@ -271,6 +280,9 @@ def freezes_sweep(now: dt.datetime | None = None) -> dict[str, int]:
             freeze_release(freeze=freeze, by=None, reason=Freeze.Release.EXPIRY)
         except IllegalTransition:
             continue  # released meanwhile
+        except Exception:  # one bad row must not stop the sweep for every other
+            logger.exception("freeze %s: release on expiry failed", freeze.pk)
+            continue
         counts["released"] += 1
     soon = Freeze.objects.filter(
         state=Freeze.State.ACTIVE, expires_at__lte=now + dt.timedelta(days=warn_days)

@@ -77,6 +77,28 @@ def evidence_copy(
     """Writes one CSV per category under ``prefix``, streaming (a big account does not fill
     memory), and returns the manifest: every file with its rows, size and SHA-256."""
     files: list[dict[str, Any]] = []
+    try:
+        _copy_categories(source, files, prefix, uids, categories, start, end)
+    except BaseException:
+        _delete_files({"files": files}, "")  # a partial copy is no evidence: remove it
+        raise
+    return {
+        "uids": uids,
+        "categories": categories,
+        "timeframe": [_cell(start), _cell(end)],
+        "files": files,
+    }
+
+
+def _copy_categories(
+    source: DataSource,
+    files: list[dict[str, Any]],
+    prefix: str,
+    uids: list[str],
+    categories: list[str],
+    start: dt.datetime | None,
+    end: dt.datetime | None,
+) -> None:
     for category in categories:
         record = RECORD_OF[category]
         if not source.has(record):
@@ -109,12 +131,6 @@ def evidence_copy(
                 "sha256": digest.hexdigest(),
             }
         )
-    return {
-        "uids": uids,
-        "categories": categories,
-        "timeframe": [_cell(start), _cell(end)],
-        "files": files,
-    }
 
 
 def _delete_files(manifest: dict[str, Any], manifest_path: str) -> None:
@@ -221,6 +237,8 @@ def _until(hold: PreservationHold) -> Any:
 def hold_extend(*, hold: PreservationHold, by: User, days: int | None = None) -> PreservationHold:
     """Extend at the agency's request (a preservation extension), within the policy's limit."""
     policy = active_policy().preservation
+    if days is not None and days < 1:
+        raise DomainError(_("an extension lasts at least one day"))
     with transaction.atomic():
         case = lock_case(hold.case)
         require_case_worker(case, by)

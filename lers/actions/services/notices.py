@@ -96,6 +96,11 @@ def notices_decide(*, case: Case, by: User) -> list[UserNotice]:
     return made
 
 
+def _tries(notice_id: int) -> int:
+    """A notice sent again after the exchange refused it is a new action with its own key."""
+    return Delivery.objects.filter(owner="notice", owner_id=notice_id).count()
+
+
 def notice_send(*, notice: UserNotice, by: User) -> UserNotice:
     with transaction.atomic():
         case = lock_case(notice.case)
@@ -117,7 +122,7 @@ def notice_send(*, notice: UserNotice, by: User) -> UserNotice:
             case=case,
             kind=NOTICE,
             uid=notice.uid,
-            key=f"lers-notice-{notice.pk}",
+            key=f"lers-notice-{notice.pk}-{_tries(notice.pk) + 1}",
             details={"agency_contact": contact},
             owner="notice",
             owner_id=notice.pk,
