@@ -26,7 +26,9 @@ class Delivery(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
         DELIVERED = "delivered", "Delivered"
-        FAILED = "failed", "Failed"
+        FAILED = "failed", "Refused by the exchange"
+        # Every attempt timed out or went unanswered: the exchange may or may not have acted.
+        UNCONFIRMED = "unconfirmed", "No answer: the exchange may have acted"
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="deliveries")
     kind = models.CharField(max_length=30)
@@ -36,7 +38,7 @@ class Delivery(models.Model):
     # What the delivery completes: ("freeze", 12) → Freeze 12 becomes active when confirmed.
     owner = models.CharField(max_length=20)
     owner_id = models.PositiveBigIntegerField()
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
     reference = models.CharField(max_length=100, blank=True)
@@ -60,6 +62,8 @@ class Freeze(models.Model):
         RELEASED = "released", "Released"
         REFUSED = "refused", "Refused by the second approver"
         FAILED = "failed", "Refused by the exchange"
+        # The exchange never answered the freeze or its release: ask it, then release again.
+        UNCONFIRMED = "unconfirmed", "Not confirmed by the exchange"
 
     class Scope(models.TextChoices):
         ACCOUNT = "account", "Whole account"
@@ -210,7 +214,8 @@ class WatchlistAlert(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["tag", "txid", "side"], name="alert_once"),
+            # one transaction may pay several accounts: each is its own deposit
+            models.UniqueConstraint(fields=["tag", "txid", "uid", "side"], name="alert_once"),
         ]
 
     def __str__(self) -> str:

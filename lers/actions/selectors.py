@@ -9,9 +9,9 @@ from django.http import Http404
 
 from lers.accounts.models import User
 from lers.actions.models import Freeze, PreservationHold, UserNotice
-from lers.actions.services.common import confirmed_uids
 from lers.cases.models import Case
-from lers.cases.selectors import case_get_for_staff
+from lers.cases.selectors import case_get_for_staff, confirmed_subjects
+from lers.core.policy import active_policy
 
 
 def _of_case(model: type[Model], user: User, reference: str, pk: int) -> Any:
@@ -37,7 +37,7 @@ def notice_get_for_staff(user: User, reference: str, pk: int) -> UserNotice:
 def case_actions(case: Case) -> dict[str, Any]:
     """What the case page shows of the actions: freezes, holds, notices, tags, alerts."""
     return {
-        "subjects": confirmed_uids(case),
+        "subjects": confirmed_subjects(case),
         "freezes": case.freezes.select_related("requested_by", "approved_by").order_by("-pk"),
         "holds": case.holds.order_by("-pk"),
         "notices": case.notices.order_by("uid"),
@@ -45,4 +45,5 @@ def case_actions(case: Case) -> dict[str, Any]:
         "alerts": case.watchlist_alerts.select_related("tag").order_by("-pk")[:50],
         "deliveries": case.deliveries.order_by("-pk")[:50],
         "address_targets": case.targets.filter(kind="address", valid=True),
+        "withhold_grounds": active_policy().notification.withhold_when,
     }

@@ -33,6 +33,11 @@ TERMINAL = frozenset({State.CLOSED, State.DECLINED, State.WITHDRAWN})
 OPEN = frozenset(State) - TERMINAL
 # The review clock runs while the exchange holds the case before its decision.
 UNDER_REVIEW = frozenset({State.SUBMITTED, State.TRIAGE, State.VERIFICATION, State.LEGAL_REVIEW})
+# Staff work on the case's accounts (resolve, freeze, preserve, notify) from triage to the end
+# of the work, not while it waits for the agency or after the response.
+WORKING = frozenset(
+    {State.TRIAGE, State.VERIFICATION, State.LEGAL_REVIEW, State.APPROVED, State.IN_PROGRESS}
+)
 
 # What the officer reads next to the state, in plain language.
 EXPLANATIONS: dict[State, str] = {

@@ -49,5 +49,10 @@ urlpatterns = [
         action_views.notice_deliver,
         name="workbench-notice-send",
     ),
+    path(
+        "cases/<str:reference>/notices/<int:pk>/withhold/",
+        action_views.notice_hold_back,
+        name="workbench-notice-withhold",
+    ),
     path("cases/<str:reference>/watchlist/", action_views.tag_new, name="workbench-tag"),
 ]

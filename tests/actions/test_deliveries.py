@@ -10,7 +10,7 @@ import pytest
 from lers.actions.models import Delivery, Freeze
 from lers.actions.services import deliveries
 from lers.actions.services.deliveries import MAX_ATTEMPTS
-from lers.actions.services.freezes import freeze_approve, freeze_request
+from lers.actions.services.freezes import freeze_approve, freeze_release, freeze_request
 from lers.exchange.actions import WebhookAdapter
 from lers.jobs.models import Job
 from tests.exchange.backoffice import SECRET, start_back_office
@@ -115,15 +115,36 @@ def test_a_worker_killed_after_the_exchange_acted_does_not_make_it_act_twice(
     assert approved.state == Freeze.State.ACTIVE
 
 
-def test_an_exchange_down_for_good_fails_the_delivery_after_the_last_attempt(
-    office, approved, time_machine
+def test_an_exchange_that_never_answers_leaves_the_freeze_unconfirmed_and_releasable(
+    office, approved, time_machine, operator
 ):
+    from django.core import mail
+
     office.fail_next = 100
     for hour in range(MAX_ATTEMPTS):
         later(time_machine, hours=hour)
         run_jobs()
     delivery = Delivery.objects.get()
-    assert (delivery.status, delivery.attempts) == (Delivery.Status.FAILED, MAX_ATTEMPTS)
+    # it never acted, but lers cannot know that: it says so instead of claiming a failure
+    assert (delivery.status, delivery.attempts) == (Delivery.Status.UNCONFIRMED, MAX_ATTEMPTS)
     approved.refresh_from_db()
-    assert approved.state == Freeze.State.FAILED
-    assert office.effects() == 0
+    assert approved.state == Freeze.State.UNCONFIRMED
+    assert any("No confirmation from the exchange" in m.subject for m in mail.outbox)
+    office.fail_next = 0
+    freeze_release(freeze=approved, by=operator, reason="staff_decision")
+    later(time_machine, hours=MAX_ATTEMPTS + 1)
+    run_jobs()
+    approved.refresh_from_db()
+    assert approved.state == Freeze.State.RELEASED
+
+
+def test_a_delivery_whose_job_was_given_up_is_reconciled(office, approved, time_machine):
+    from lers.actions.services.deliveries import deliveries_reconcile
+
+    # every attempt's worker was lost: the queue buries the job without a result
+    Job.objects.filter(name="actions.deliver").update(status=Job.Status.DEAD)
+    assert deliveries_reconcile() == 1
+    assert deliveries_reconcile() == 0
+    assert Delivery.objects.get().status == Delivery.Status.UNCONFIRMED
+    approved.refresh_from_db()
+    assert approved.state == Freeze.State.UNCONFIRMED

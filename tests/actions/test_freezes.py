@@ -139,7 +139,9 @@ def test_the_agency_is_warned_before_expiry_and_the_freeze_released_on_expiry(
     run_jobs()
     mail.outbox.clear()
     assert freezes_sweep() == {"warned": 0, "released": 0}
-    time_machine.move_to(start + dt.timedelta(days=14), tick=False)  # ju warns 7 days before
+    time_machine.move_to(
+        start + dt.timedelta(days=14), tick=False
+    )  # the default profile (binance) warns 7 days before
     assert freezes_sweep() == {"warned": 1, "released": 0}
     assert freezes_sweep() == {"warned": 0, "released": 0}  # once
     run_jobs()

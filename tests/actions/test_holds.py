@@ -146,3 +146,29 @@ def test_only_what_falls_in_the_timeframe_is_copied(subject_case, analyst, small
         rows = {f["category"]: f["rows"] for f in hold.manifest["files"]}
         assert rows == {"logins": logins, "account": 1}
         hold_convert(hold=hold, by=analyst, note="next timeframe")
+
+
+def test_a_hold_the_exchange_confirms_only_after_expiry_is_released_at_once(
+    subject_case, analyst, small_exchange, clock, monkeypatch
+):
+    from lers.actions.services import deliveries
+    from lers.exchange.actions import ActionError
+
+    class Down:
+        name = "down"
+
+        def perform(self, action):
+            raise ActionError("back office down", retryable=True)
+
+    hold = hold_preserve(case=subject_case, by=analyst, categories=["account"])
+    monkeypatch.setattr(deliveries, "active_adapter", lambda: Down())
+    run_jobs()  # the hold is not placed yet: it will be retried
+    at(clock, 90.01)
+    assert holds_sweep()["expired"] == 1
+    monkeypatch.undo()
+    at(clock, 91)
+    run_jobs()  # the retry places it, and the release follows
+    hold.refresh_from_db()
+    assert hold.state == PreservationHold.State.EXPIRED
+    (placed,) = holds_at_exchange(small_exchange)
+    assert placed["released_at"] is not None

@@ -36,9 +36,10 @@ def test_a_non_disclosure_order_defers_the_notice_until_its_end(
     assert notices_decide(case=subject_case, by=analyst) == []  # decided once
     with pytest.raises(IllegalTransition):
         notice_send(notice=notice, by=analyst)
-    time_machine.move_to(dt.datetime(2026, 8, 31, tzinfo=dt.UTC), tick=False)
+    # the order binds through its end date, in the entity's time zone
+    time_machine.move_to(dt.datetime(2026, 9, 1, 12, tzinfo=dt.UTC), tick=False)
     assert notices_sweep() == 0
-    time_machine.move_to(dt.datetime(2026, 9, 1, 1, tzinfo=dt.UTC), tick=False)
+    time_machine.move_to(dt.datetime(2026, 9, 2, 12, tzinfo=dt.UTC), tick=False)
     assert notices_sweep() == 1
     assert notices_sweep() == 0
     notice.refresh_from_db()
@@ -57,7 +58,7 @@ def test_the_agency_contact_is_shared_only_with_its_consent(subject_case, analys
     subject_case.consent_to_share_contact = False
     subject_case.save(update_fields=["non_disclosure_until", "consent_to_share_contact"])
     (notice,) = notices_decide(case=subject_case, by=analyst)
-    assert notice.state == UserNotice.State.DUE  # ju notifies by default
+    assert notice.state == UserNotice.State.DUE  # the default profile (binance) notifies
     notice_send(notice=notice, by=analyst)
     run_jobs()
     (sent,) = sent_at_exchange(small_exchange)
@@ -107,3 +108,40 @@ def test_a_freeze_without_consent_withholds_where_the_policy_says_so(
     (notice,) = notices_decide(case=subject_case, by=analyst)
     assert notice.state == UserNotice.State.WITHHELD
     assert "without the agency's consent" in notice.reason
+
+
+@pytest.mark.req("JU-16", "BN-08")
+def test_the_end_date_is_read_in_the_entity_s_time_zone(subject_case):
+    from lers.actions.services.notices import order_in_force
+
+    subject_case.non_disclosure_until = dt.date(2026, 9, 1)
+    subject_case.entity.timezone = "Asia/Singapore"  # UTC+8
+    # 2026-09-01 17:00 UTC is already 2 September in Singapore: the order has ended there
+    assert order_in_force(subject_case, dt.datetime(2026, 9, 1, 15, 59, tzinfo=dt.UTC))
+    assert not order_in_force(subject_case, dt.datetime(2026, 9, 1, 17, tzinfo=dt.UTC))
+    subject_case.entity.timezone = "America/New_York"  # UTC-4 in September
+    assert order_in_force(subject_case, dt.datetime(2026, 9, 2, 3, 59, tzinfo=dt.UTC))
+
+
+@pytest.mark.req("JU-16")
+def test_staff_withhold_only_on_a_ground_the_policy_names(subject_case, analyst, client, settings):
+    from django.urls import reverse
+
+    from lers.actions.services.notices import notice_withhold
+    from lers.core.errors import DomainError
+    from tests.conftest import PASSWORD
+
+    settings.LERS_POLICY = "ju"  # withholds where the law forbids or it would hinder the case
+    subject_case.non_disclosure_until = None
+    subject_case.save(update_fields=["non_disclosure_until"])
+    (notice,) = notices_decide(case=subject_case, by=analyst)
+    with pytest.raises(DomainError, match="only on: legal_prohibition, hinders_investigation"):
+        notice_withhold(notice=notice, by=analyst, ground="freeze_without_consent")
+    assert client.login(username=analyst.username, password=PASSWORD)
+    url = reverse("workbench-notice-withhold", args=[subject_case.reference, notice.pk])
+    client.post(url, {"ground": "hinders_investigation", "note": "Suspect still active"})
+    notice.refresh_from_db()
+    assert notice.state == UserNotice.State.WITHHELD
+    assert notice.reason == "hinders investigation: Suspect still active"
+    with pytest.raises(IllegalTransition):
+        notice_send(notice=notice, by=analyst)

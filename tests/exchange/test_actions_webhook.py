@@ -17,6 +17,9 @@ from lers.exchange.actions import (
 
 from .backoffice import SECRET, start_back_office
 
+# The adapter carries freezes (JU-11, HX-04), legal holds (JU-13) and user notices (JU-16).
+pytestmark = pytest.mark.req("JU-11", "HX-04", "JU-13", "JU-16")
+
 
 @pytest.fixture
 def office():

@@ -26,6 +26,7 @@ from lers.cases.models import Case
 from lers.cases.notifications import staff_holding
 from lers.core.mail import mail_enqueue
 from lers.exchange.actions import Action, ActionError, ActionsAdapter, Outcome
+from lers.jobs.models import Job
 from lers.jobs.services import job_enqueue
 
 logger = logging.getLogger("lers.actions")
@@ -44,10 +45,12 @@ class DeliveryRetry(Exception):
     """Raised to the job queue: the exchange may act on a later attempt."""
 
 
-def on_delivery(owner: str, *, delivered: Hook, failed: Hook) -> None:
-    """Register what happens to ``owner`` objects when their action is confirmed or fails."""
+def on_delivery(owner: str, *, delivered: Hook, failed: Hook | None = None) -> None:
+    """Register what happens to ``owner`` objects when their action is confirmed or fails
+    (staff hear of every failure by email whatever the owner does)."""
     _on_delivered[owner] = delivered
-    _on_failed[owner] = failed
+    if failed is not None:
+        _on_failed[owner] = failed
 
 
 def delivery_enqueue(
@@ -98,7 +101,7 @@ def delivery_run(delivery_id: int, *, adapter: ActionsAdapter | None = None) -> 
         if exc.retryable and attempts < MAX_ATTEMPTS:
             Delivery.objects.filter(pk=delivery.pk).update(last_error=str(exc))
             raise DeliveryRetry(f"attempt {attempts} of {MAX_ATTEMPTS}: {exc}") from None
-        _failed(delivery.pk, str(exc), attempts=attempts)
+        _failed(delivery.pk, str(exc), attempts=attempts, answered=not exc.retryable)
         return
     _delivered(delivery.pk, outcome)
 
@@ -131,17 +134,19 @@ def _delivered(delivery_id: int, outcome: Outcome) -> None:
             hook(delivery, outcome)
 
 
-def _failed(delivery_id: int, error: str, *, attempts: int) -> None:
+def _failed(delivery_id: int, error: str, *, attempts: int, answered: bool) -> None:
+    """``answered``: the exchange refused (it did nothing); otherwise it never answered and
+    may have acted, which the row says (UNCONFIRMED) instead of claiming a failure."""
     with transaction.atomic():
         delivery = Delivery.objects.select_for_update().select_related("case").get(pk=delivery_id)
         if delivery.status != Delivery.Status.PENDING:
             return
-        delivery.status = Delivery.Status.FAILED
+        delivery.status = Delivery.Status.FAILED if answered else Delivery.Status.UNCONFIRMED
         delivery.last_error = error
         delivery.save(update_fields=["status", "last_error"])
         audit_record(
             actor=None,
-            action="action.failed",
+            action="action.failed" if answered else "action.unconfirmed",
             obj=delivery,
             case_ref=delivery.case.reference,
             payload={"kind": delivery.kind, "uid": delivery.uid, "error": error},
@@ -155,3 +160,26 @@ def _failed(delivery_id: int, error: str, *, attempts: int) -> None:
             context={"case": delivery.case, "delivery": delivery, "attempts": attempts},
         )
     logger.error("delivery %s failed after %d attempts: %s", delivery, attempts, error)
+
+
+def deliveries_reconcile() -> int:
+    """Deliveries whose job the queue gave up on (a worker killed on the last attempt) are
+    marked unconfirmed and the staff told, instead of staying pending for ever."""
+    dead = set(
+        Job.objects.filter(name=DELIVER_JOB, status=Job.Status.DEAD).values_list(
+            "idempotency_key", flat=True
+        )
+    )
+    count = 0
+    for delivery_id, key, attempts in Delivery.objects.filter(
+        status=Delivery.Status.PENDING
+    ).values_list("pk", "key", "attempts"):
+        if f"deliver:{key}" in dead:
+            _failed(
+                delivery_id,
+                "the delivery job was given up after its worker was lost",
+                attempts=attempts,
+                answered=False,
+            )
+            count += 1
+    return count

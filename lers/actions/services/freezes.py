@@ -21,9 +21,10 @@ from lers.accounts.models import Role, User
 from lers.accounts.roles import roles_of
 from lers.actions.models import Delivery, Freeze
 from lers.actions.notifications import notify_officers
-from lers.actions.services.common import ACTING, require_confirmed_subject
+from lers.actions.services.common import require_confirmed_subject
 from lers.actions.services.deliveries import delivery_enqueue, on_delivery
 from lers.audit.services import audit_record
+from lers.cases.lifecycle import WORKING
 from lers.cases.models import Case
 from lers.cases.services.access import lock_case, require_case_worker
 from lers.core.errors import DomainError, IllegalTransition, NotPermitted
@@ -35,6 +36,9 @@ OPEN = frozenset(
     {Freeze.State.REQUESTED, Freeze.State.APPROVED, Freeze.State.ACTIVE, Freeze.State.EXPIRING}
 )
 IN_FORCE = frozenset({Freeze.State.ACTIVE, Freeze.State.EXPIRING})
+# A freeze may be released while in force, and when the exchange never confirmed it (or its
+# release): it may be in force there.
+RELEASABLE = IN_FORCE | {Freeze.State.UNCONFIRMED}
 
 
 def freeze_request(
@@ -66,7 +70,7 @@ def freeze_request(
     with transaction.atomic():
         case = lock_case(case)
         require_case_worker(case, by)
-        if case.state not in ACTING:
+        if case.state not in WORKING:
             raise IllegalTransition(_("the case is not being worked on"), state=case.state)
         require_confirmed_subject(case, uid)
         if Freeze.objects.filter(case=case, uid=uid, scope=scope, state__in=OPEN).exists():
@@ -120,7 +124,7 @@ def freeze_approve(*, freeze: Freeze, by: User, days: int | None = None) -> Free
         _require_second_person(freeze, by)
         if freeze.state != Freeze.State.REQUESTED:
             raise IllegalTransition(_("this freeze is not awaiting approval"), state=freeze.state)
-        if case.state not in ACTING:
+        if case.state not in WORKING:
             raise IllegalTransition(_("the case is not being worked on"), state=case.state)
         freeze.approved_days = _bounded_days(freeze, days)
         freeze.state = Freeze.State.APPROVED
@@ -182,7 +186,7 @@ def freeze_release(*, freeze: Freeze, by: User | None, reason: str) -> Freeze:
         if by is not None:
             require_case_worker(case, by)
         freeze = Freeze.objects.select_for_update().get(pk=freeze.pk)
-        if freeze.state not in IN_FORCE:
+        if freeze.state not in RELEASABLE:
             raise IllegalTransition(_("this freeze is not in force"), state=freeze.state)
         freeze.state = Freeze.State.RELEASING
         freeze.release_reason = reason
@@ -206,6 +210,17 @@ def freeze_release(*, freeze: Freeze, by: User | None, reason: str) -> Freeze:
     return freeze
 
 
+def _system_event(freeze: Freeze, action: str, **payload: object) -> None:
+    """An audit event lers itself causes (the exchange confirmed, the clock ran out)."""
+    audit_record(
+        actor=None,
+        action=action,
+        obj=freeze,
+        case_ref=freeze.case.reference,
+        payload={"uid": freeze.uid, **payload},
+    )
+
+
 def _delivered(delivery: Delivery, outcome: Outcome | None) -> None:
     freeze = Freeze.objects.select_for_update().select_related("case").get(pk=delivery.owner_id)
     now = timezone.now()
@@ -216,13 +231,7 @@ def _delivered(delivery: Delivery, outcome: Outcome | None) -> None:
         days = freeze.approved_days
         freeze.expires_at = now + dt.timedelta(days=days) if days else None
         freeze.save(update_fields=["state", "exchange_reference", "active_from", "expires_at"])
-        audit_record(
-            actor=None,
-            action="freeze.active",
-            obj=freeze,
-            case_ref=freeze.case.reference,
-            payload={"uid": freeze.uid, "expires_at": freeze.expires_at},
-        )
+        _system_event(freeze, "freeze.active", expires_at=freeze.expires_at)
         until = (
             format_lazy(
                 gettext_lazy("It lasts until {date} UTC."), date=f"{freeze.expires_at:%Y-%m-%d}"
@@ -239,13 +248,7 @@ def _delivered(delivery: Delivery, outcome: Outcome | None) -> None:
         freeze.state = Freeze.State.RELEASED
         freeze.released_at = now
         freeze.save(update_fields=["state", "released_at"])
-        audit_record(
-            actor=None,
-            action="freeze.released",
-            obj=freeze,
-            case_ref=freeze.case.reference,
-            payload={"uid": freeze.uid, "reason": freeze.release_reason},
-        )
+        _system_event(freeze, "freeze.released", reason=freeze.release_reason)
         notify_officers(
             freeze.case,
             gettext_lazy("A freeze on an account named in your request has been released"),
@@ -255,15 +258,19 @@ def _delivered(delivery: Delivery, outcome: Outcome | None) -> None:
 
 def _failed(delivery: Delivery, outcome: Outcome | None) -> None:
     freeze = Freeze.objects.select_for_update().get(pk=delivery.owner_id)
-    if delivery.kind == RESTRICT and freeze.state == Freeze.State.APPROVED:
+    waiting = Freeze.State.APPROVED if delivery.kind == RESTRICT else Freeze.State.RELEASING
+    if freeze.state != waiting:
+        return
+    if delivery.status == Delivery.Status.UNCONFIRMED:
+        # No answer: it may be in force at the exchange. Staff check, and may release again.
+        freeze.state = Freeze.State.UNCONFIRMED
+    elif delivery.kind == RESTRICT:
         freeze.state = Freeze.State.FAILED
-        freeze.note = delivery.last_error
-        freeze.save(update_fields=["state", "note"])
-    elif delivery.kind == RELEASE_RESTRICTION and freeze.state == Freeze.State.RELEASING:
-        # Still in force at the exchange: back to active, for the staff to try again.
+    else:
+        # The exchange refused the release: still in force there, for the staff to try again.
         freeze.state = Freeze.State.ACTIVE
-        freeze.note = delivery.last_error
-        freeze.save(update_fields=["state", "note"])
+    freeze.note = delivery.last_error
+    freeze.save(update_fields=["state", "note"])
 
 
 on_delivery("freeze", delivered=_delivered, failed=_failed)
@@ -295,13 +302,7 @@ def freezes_sweep(now: dt.datetime | None = None) -> dict[str, int]:
             freeze.state = Freeze.State.EXPIRING
             freeze.warned_at = now
             freeze.save(update_fields=["state", "warned_at"])
-            audit_record(
-                actor=None,
-                action="freeze.expiring",
-                obj=freeze,
-                case_ref=freeze.case.reference,
-                payload={"uid": freeze.uid, "expires_at": freeze.expires_at},
-            )
+            _system_event(freeze, "freeze.expiring", expires_at=freeze.expires_at)
             notify_officers(
                 freeze.case,
                 gettext_lazy("A freeze on an account named in your request will expire soon"),

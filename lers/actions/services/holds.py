@@ -30,16 +30,17 @@ from django.utils.translation import gettext_lazy
 from lers.accounts.models import User
 from lers.actions.models import Delivery, PreservationHold
 from lers.actions.notifications import notify_officers
-from lers.actions.services.common import ACTING, confirmed_uids
-from lers.actions.services.deliveries import delivery_enqueue
+from lers.actions.services.deliveries import delivery_enqueue, on_delivery
 from lers.audit.services import audit_record
 from lers.cases.categories import DATA_CATEGORIES
+from lers.cases.lifecycle import WORKING
 from lers.cases.models import Case
+from lers.cases.selectors import confirmed_subjects
 from lers.cases.services.access import lock_case, require_case_worker
 from lers.core.errors import DomainError, IllegalTransition
 from lers.core.exchange import active_source
 from lers.core.policy import active_policy
-from lers.exchange.actions import HOLD, RELEASE_HOLD
+from lers.exchange.actions import HOLD, RELEASE_HOLD, Outcome
 from lers.exchange.source import DataSource
 from lers.jobs.services import job_enqueue
 
@@ -146,13 +147,13 @@ def hold_preserve(*, case: Case, by: User, categories: list[str] | None = None) 
     policy = active_policy()
     case = Case.objects.get(pk=case.pk)
     require_case_worker(case, by)
-    if case.state not in ACTING:
+    if case.state not in WORKING:
         raise IllegalTransition(_("the case is not being worked on"), state=case.state)
     categories = list(dict.fromkeys(categories or case.data_categories or list(DATA_CATEGORIES)))
     unknown = [c for c in categories if c not in DATA_CATEGORIES]
     if unknown:
         raise DomainError(_("unknown data categories: %(names)s") % {"names": ", ".join(unknown)})
-    uids = confirmed_uids(case)
+    uids = confirmed_subjects(case)
     if not uids:
         raise DomainError(_("confirm at least one account as a subject of the case first"))
     if PreservationHold.objects.filter(case=case, state__in=IN_FORCE).exists():
@@ -299,15 +300,8 @@ def _expire(hold_id: int, now: dt.datetime) -> bool:
             owner="hold", owner_id=hold.pk, kind=HOLD, status=Delivery.Status.DELIVERED
         )
         for delivery in placed:
-            delivery_enqueue(
-                case=hold.case,
-                kind=RELEASE_HOLD,
-                uid=delivery.uid,
-                key=f"{delivery.key}-release",
-                details={"reference": delivery.reference},
-                owner="hold",
-                owner_id=hold.pk,
-            )
+            _release_at_exchange(hold, delivery)
+        # A hold still on its way is released when the exchange confirms it (_placed).
         job_enqueue(name=DELETE_COPY_JOB, payload={"hold": hold.pk}, key=f"delete-copy:{hold.pk}")
         audit_record(
             actor=None,
@@ -322,6 +316,36 @@ def _expire(hold_id: int, now: dt.datetime) -> bool:
             [gettext_lazy("No legal process for their disclosure arrived before it ended.")],
         )
     return True
+
+
+def _release_at_exchange(hold: PreservationHold, placed: Delivery) -> None:
+    delivery_enqueue(
+        case=hold.case,
+        kind=RELEASE_HOLD,
+        uid=placed.uid,
+        key=f"{placed.key}-release",
+        details={"reference": placed.reference},
+        owner="hold",
+        owner_id=hold.pk,
+    )
+
+
+def _placed(delivery: Delivery, outcome: Outcome | None) -> None:
+    """The exchange confirmed a legal hold after lers's preservation had already ended (it was
+    slow, or down): release it at once, so nothing is held without a preservation."""
+    if delivery.kind != HOLD:
+        return
+    hold = (
+        PreservationHold.objects.select_for_update()
+        .select_related("case")
+        .get(pk=delivery.owner_id)
+    )
+    if hold.state == PreservationHold.State.EXPIRED:
+        _release_at_exchange(hold, delivery)
+
+
+# A refused hold: the staff are emailed and the evidence copy stands; nothing else changes.
+on_delivery("hold", delivered=_placed)
 
 
 def hold_delete_copy(hold_id: int) -> bool:

@@ -10,6 +10,7 @@ and the agency's contact is shared with the user only with the agency's consent.
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,26 +18,33 @@ from django.utils.translation import gettext as _
 
 from lers.accounts.models import User
 from lers.actions.models import Delivery, Freeze, UserNotice
-from lers.actions.services.common import ACTING, confirmed_uids
 from lers.actions.services.deliveries import delivery_enqueue, on_delivery
+from lers.actions.services.freezes import OPEN as OPEN_FREEZES
 from lers.audit.services import audit_record
+from lers.cases.lifecycle import WORKING
 from lers.cases.models import Case
 from lers.cases.notifications import staff_holding
+from lers.cases.selectors import confirmed_subjects
 from lers.cases.services.access import lock_case, require_case_worker
-from lers.core.errors import IllegalTransition
+from lers.core.errors import DomainError, IllegalTransition
 from lers.core.mail import mail_enqueue
 from lers.core.policy import active_policy
 from lers.exchange.actions import NOTICE, Outcome
 
-HELD_WITHOUT_CONSENT = frozenset(
-    {Freeze.State.REQUESTED, Freeze.State.APPROVED, Freeze.State.ACTIVE, Freeze.State.EXPIRING}
-)
+
+def order_in_force(case: Case, now: dt.datetime | None = None) -> bool:
+    """A non-disclosure order binds through its end date, counted in the entity's own time zone
+    (where the order was served), not in UTC."""
+    if case.non_disclosure_until is None:
+        return False
+    zone = ZoneInfo(case.entity.timezone) if case.entity is not None else dt.UTC
+    return timezone.localdate(now or timezone.now(), zone) <= case.non_disclosure_until
 
 
-def notice_decision(case: Case, uid: str, today: dt.date) -> tuple[str, str, dt.date | None]:
+def notice_decision(case: Case, uid: str) -> tuple[str, str, dt.date | None]:
     """(state, reason, deferred_until) for one account, from the policy and the case."""
     policy = active_policy().notification
-    if case.non_disclosure_until and case.non_disclosure_until > today:
+    if case.non_disclosure_until and order_in_force(case):
         return (
             UserNotice.State.DEFERRED,
             f"non-disclosure order until {case.non_disclosure_until.isoformat()}",
@@ -47,7 +55,7 @@ def notice_decision(case: Case, uid: str, today: dt.date) -> tuple[str, str, dt.
     if (
         "freeze_without_consent" in policy.withhold_when
         and Freeze.objects.filter(
-            case=case, uid=uid, without_consent=True, state__in=HELD_WITHOUT_CONSENT
+            case=case, uid=uid, without_consent=True, state__in=OPEN_FREEZES
         ).exists()
     ):
         return (
@@ -67,15 +75,14 @@ def notices_decide(*, case: Case, by: User) -> list[UserNotice]:
     with transaction.atomic():
         case = lock_case(case)
         require_case_worker(case, by)
-        if case.state not in ACTING:
+        if case.state not in WORKING:
             raise IllegalTransition(_("the case is not being worked on"), state=case.state)
-        today = timezone.now().date()
         made = []
         existing = set(UserNotice.objects.filter(case=case).values_list("uid", flat=True))
-        for uid in confirmed_uids(case):
+        for uid in confirmed_subjects(case):
             if uid in existing:
                 continue
-            state, reason, until = notice_decision(case, uid, today)
+            state, reason, until = notice_decision(case, uid)
             notice = UserNotice.objects.create(
                 case=case,
                 uid=uid,
@@ -96,6 +103,34 @@ def notices_decide(*, case: Case, by: User) -> list[UserNotice]:
     return made
 
 
+def notice_withhold(*, notice: UserNotice, by: User, ground: str, note: str = "") -> UserNotice:
+    """Staff withhold a notice on one of the grounds the policy names (e.g. Ju.com: it would
+    hinder the investigation, or the law forbids it); any other ground is refused."""
+    grounds = active_policy().notification.withhold_when
+    if ground not in grounds:
+        raise DomainError(
+            _("the policy withholds a notice only on: %(grounds)s")
+            % {"grounds": ", ".join(grounds) or "—"}
+        )
+    with transaction.atomic():
+        case = lock_case(notice.case)
+        require_case_worker(case, by)
+        notice = UserNotice.objects.select_for_update().get(pk=notice.pk)
+        if notice.state not in (UserNotice.State.DUE, UserNotice.State.DEFERRED):
+            raise IllegalTransition(_("this notice can no longer be withheld"), state=notice.state)
+        notice.state = UserNotice.State.WITHHELD
+        notice.reason = ground.replace("_", " ") + (f": {note.strip()}" if note.strip() else "")
+        notice.save(update_fields=["state", "reason"])
+        audit_record(
+            actor=by,
+            action="notice.withheld",
+            obj=notice,
+            case_ref=case.reference,
+            payload={"uid": notice.uid, "ground": ground, "note": note.strip()},
+        )
+    return notice
+
+
 def _tries(notice_id: int) -> int:
     """A notice sent again after the exchange refused it is a new action with its own key."""
     return Delivery.objects.filter(owner="notice", owner_id=notice_id).count()
@@ -108,7 +143,7 @@ def notice_send(*, notice: UserNotice, by: User) -> UserNotice:
         notice = UserNotice.objects.select_for_update().get(pk=notice.pk)
         if notice.state != UserNotice.State.DUE:
             raise IllegalTransition(_("this notice is not due"), state=notice.state)
-        if case.non_disclosure_until and case.non_disclosure_until > timezone.now().date():
+        if order_in_force(case):
             raise IllegalTransition(_("a non-disclosure order forbids it"), state=notice.state)
         contact = ""
         if notice.share_agency_contact and case.consent_to_share_contact:
@@ -144,8 +179,13 @@ def _delivered(delivery: Delivery, outcome: Outcome | None) -> None:
 
 
 def _failed(delivery: Delivery, outcome: Outcome | None) -> None:
+    reason = (
+        "the exchange never confirmed it: check before sending again"
+        if delivery.status == Delivery.Status.UNCONFIRMED
+        else "the exchange refused it"
+    )
     UserNotice.objects.filter(pk=delivery.owner_id, state=UserNotice.State.SENDING).update(
-        state=UserNotice.State.DUE
+        state=UserNotice.State.DUE, reason=reason
     )
 
 
@@ -154,20 +194,22 @@ on_delivery("notice", delivered=_delivered, failed=_failed)
 
 def notices_sweep(now: dt.datetime | None = None) -> int:
     """Deferred notices whose non-disclosure order has ended become due; the staff are told."""
-    today = (now or timezone.now()).date()
+    now = now or timezone.now()
     made_due = 0
+    # A first cut by date (no zone is more than a day from UTC); each case decides exactly.
     for notice_id in UserNotice.objects.filter(
-        state=UserNotice.State.DEFERRED, deferred_until__lte=today
+        state=UserNotice.State.DEFERRED, deferred_until__lt=now.date() + dt.timedelta(days=1)
     ).values_list("pk", flat=True):
         with transaction.atomic():
             notice = UserNotice.objects.select_for_update().select_related("case").get(pk=notice_id)
             if notice.state != UserNotice.State.DEFERRED:
                 continue
             case = notice.case
-            if case.non_disclosure_until and case.non_disclosure_until > today:
-                # The order was extended after the decision: defer again.
-                notice.deferred_until = case.non_disclosure_until
-                notice.save(update_fields=["deferred_until"])
+            if order_in_force(case, now):
+                if notice.deferred_until != case.non_disclosure_until:
+                    # The order was extended after the decision: defer again.
+                    notice.deferred_until = case.non_disclosure_until
+                    notice.save(update_fields=["deferred_until"])
                 continue
             notice.state = UserNotice.State.DUE
             notice.reason = "the non-disclosure order has ended"

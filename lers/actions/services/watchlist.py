@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +25,7 @@ from lers.cases.models import Case
 from lers.cases.notifications import staff_holding
 from lers.cases.services.access import lock_case, require_case_worker
 from lers.core.errors import DomainError
+from lers.core.exchange import active_source
 from lers.core.mail import mail_enqueue
 from lers.exchange.watchlist import screen, watch_key
 
@@ -86,6 +87,18 @@ def address_untag(*, tag: AddressTag, by: User) -> AddressTag:
     return tag
 
 
+# What screening reads of a deposit (those the exchange's mapping has).
+DEPOSIT_FIELDS = ("uid", "chain", "asset", "amount", "txid", "from_address", "to_address", "time")
+
+
+def exchange_deposits(*, since: dt.datetime | None = None) -> Iterator[dict[str, Any]]:
+    """The exchange's deposits (confirmed at or after ``since``), streamed from its records."""
+    source = active_source()
+    fields = [f for f in DEPOSIT_FIELDS if source.has("deposits", f)]
+    for chunk in source.scan("deposits", fields, since=since):
+        yield from chunk
+
+
 def watchlist() -> dict[str, list[int]]:
     """Active tags by canonical address: tag ids (one address may be on several cases)."""
     watched: dict[str, list[int]] = defaultdict(list)
@@ -99,6 +112,7 @@ class ScreeningResult:
     screened: int = 0
     hits: int = 0
     new_alerts: int = 0
+    without_txid: int = 0  # hits that name no transaction: reported, never merged into one
 
 
 def watchlist_screen(
@@ -115,6 +129,9 @@ def watchlist_screen(
 
     for hit in screen(counted(), watched):
         result.hits += 1
+        if not str(hit.deposit.get("txid") or "").strip():
+            result.without_txid += 1
+            continue
         result.new_alerts += _raise(hit.watched, hit.deposit, hit.side)
     return result
 

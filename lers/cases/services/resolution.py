@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from lers.accounts.models import User
 from lers.audit.services import audit_record
-from lers.cases.lifecycle import State
+from lers.cases.lifecycle import WORKING
 from lers.cases.models import Case, SubjectMatch, Target
 from lers.cases.services.access import lock_case, require_case_worker
 from lers.core.errors import DomainError, IllegalTransition
@@ -23,10 +23,6 @@ from lers.exchange.resolution import Query, resolve
 
 # Target kinds the exchange's records can answer (the same names as lers.exchange's queries).
 RESOLVABLE = frozenset({"uid", "email", "phone", "address", "txid", "ip", "device", "name"})
-# States in which staff work on the case's subjects.
-RESOLVING = frozenset(
-    {State.TRIAGE, State.VERIFICATION, State.LEGAL_REVIEW, State.APPROVED, State.IN_PROGRESS}
-)
 
 
 def _query(target: Target) -> Query | None:
@@ -44,7 +40,7 @@ def case_resolve_targets(*, case: Case, by: User) -> dict[int, int]:
     target id, how many candidate accounts were found (0 is "no account found")."""
     case = Case.objects.get(pk=case.pk)
     require_case_worker(case, by)
-    if case.state not in RESOLVING:
+    if case.state not in WORKING:
         raise IllegalTransition(_("subjects are resolved once triage has begun"), state=case.state)
     pending = [t for t in case.targets.filter(resolved_at__isnull=True) if _query(t) is not None]
     if not pending:
@@ -95,7 +91,7 @@ def subject_decide(*, match: SubjectMatch, by: User, confirm: bool, note: str = 
     with transaction.atomic():
         case = lock_case(match.target.case)
         require_case_worker(case, by)
-        if case.state not in RESOLVING:
+        if case.state not in WORKING:
             raise IllegalTransition(_("the case is not being worked on"), state=case.state)
         match = SubjectMatch.objects.select_for_update().get(pk=match.pk)
         if not confirm and not note:

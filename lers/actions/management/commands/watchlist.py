@@ -19,10 +19,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from lers.actions.services.watchlist import watchlist, watchlist_screen
-from lers.core.exchange import active_source
-
-FIELDS = ("uid", "chain", "asset", "amount", "txid", "from_address", "to_address", "time")
+from lers.actions.services.watchlist import exchange_deposits, watchlist, watchlist_screen
 
 
 def _csv_deposits(path: Path) -> Iterator[dict[str, Any]]:
@@ -63,12 +60,8 @@ class Command(BaseCommand):
             deposits: Iterator[dict[str, Any]] = _csv_deposits(options["csv"])
             origin = str(options["csv"])
         else:
-            source = active_source()
-            fields = [f for f in FIELDS if source.has("deposits", f)]
             since = _since(options["since"]) if options["since"] else None
-            deposits = (
-                row for chunk in source.scan("deposits", fields, since=since) for row in chunk
-            )
+            deposits = exchange_deposits(since=since)
             origin = "the exchange's deposits" + (f" since {since.isoformat()}" if since else "")
         started = time.perf_counter()
         result = watchlist_screen(deposits, watched=watched)
@@ -78,3 +71,8 @@ class Command(BaseCommand):
             f"{len(watched):,} watched addresses in {seconds:.1f} s: {result.hits:,} hits, "
             f"{result.new_alerts:,} new alerts."
         )
+        if result.without_txid:
+            self.stderr.write(
+                f"{result.without_txid:,} hits name no transaction ID and raised no alert: "
+                "give the deposits their txid and screen them again."
+            )
