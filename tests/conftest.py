@@ -7,6 +7,7 @@ user per staff role, and an outsider with no role at all.
 from __future__ import annotations
 
 import pytest
+from django.db import transaction
 from django.utils import translation
 
 from lers.accounts.mfa import totp_provision
@@ -241,8 +242,10 @@ def transition_kwargs(name: str) -> dict:
 
 
 @pytest.fixture
-def make_case(entities, officer_a, analyst, reviewer, operator):
-    """A complete case of officer_a's agency, driven through the real services to ``state``."""
+def make_case(entities, officer_a, analyst, reviewer, approver, operator):
+    """A complete case of officer_a's agency, driven through the real services to ``state``.
+    Once submitted, the analyst, reviewer, approver and operator are on it (``team=False``
+    leaves it to whoever takes it)."""
     by_role = {
         "submit": officer_a,
         "answer": officer_a,
@@ -258,7 +261,9 @@ def make_case(entities, officer_a, analyst, reviewer, operator):
         "close": operator,
     }
 
-    def build(state: State = State.DRAFT, *, urgency: str = "standard", officer=None) -> Case:
+    def build(
+        state: State = State.DRAFT, *, urgency: str = "standard", officer=None, team: bool = True
+    ) -> Case:
         owner = officer or officer_a
         case = cases.case_create(
             officer_user=owner, request_types=["information"], urgency=urgency, title="Test"
@@ -272,6 +277,10 @@ def make_case(entities, officer_a, analyst, reviewer, operator):
             case = cases.case_transition_service(name)(
                 case=case, by=actor, **transition_kwargs(name)
             )
+            if name == "submit" and team:
+                with transaction.atomic():
+                    for user in (analyst, reviewer, approver, operator):
+                        cases.member_add(case=case, user=user, by=analyst)
         case.refresh_from_db()
         assert case.state == state
         return case

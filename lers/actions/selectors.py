@@ -9,8 +9,9 @@ from django.http import Http404
 
 from lers.accounts.models import User
 from lers.actions.models import Freeze, PreservationHold, UserNotice
+from lers.cases.categories import DATA_CATEGORIES
 from lers.cases.models import Case
-from lers.cases.selectors import case_get_for_staff, confirmed_subjects
+from lers.cases.selectors import approved_scope, case_get_for_staff
 from lers.core.policy import active_policy
 
 
@@ -36,8 +37,11 @@ def notice_get_for_staff(user: User, reference: str, pk: int) -> UserNotice:
 
 def case_actions(case: Case) -> dict[str, Any]:
     """What the case page shows of the actions: freezes, holds, notices, tags, alerts."""
+    scope = approved_scope(case)
     return {
-        "subjects": confirmed_subjects(case),
+        # Actions reach only the approved scope's accounts and categories (JU-09).
+        "subjects": list(scope.subjects) if scope else [],
+        "categories": [(c, DATA_CATEGORIES[c]) for c in (scope.categories if scope else [])],
         "freezes": case.freezes.select_related("requested_by", "approved_by").order_by("-pk"),
         "holds": case.holds.order_by("-pk"),
         "notices": case.notices.order_by("uid"),

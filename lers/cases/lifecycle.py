@@ -66,6 +66,7 @@ class Guard(models.TextChoices):
     REASON = "reason", "a reason (message to the agency) is given"
     DECLINE_REASONS = "decline_reasons", "one or more of the policy's decline reasons are given"
     ENTITY = "entity", "the case is routed to one of the exchange's entities"
+    FEES = "fees", "no fee notice waits for the agency or stands refused (JU-19)"
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,7 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset({State.APPROVED}),
             State.IN_PROGRESS,
             frozenset({Role.OPERATOR}),
+            (Guard.FEES,),
         ),
         Transition(
             "respond",

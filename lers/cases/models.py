@@ -285,3 +285,81 @@ class SubjectMatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.target} → {self.uid} ({self.get_status_display()})"
+
+
+class CaseMember(models.Model):
+    """A member of the exchange's staff assigned to a case. Staff read a case's user data only
+    through a case they are on (DESIGN.md, "Trust"); auditors read every case without being on
+    it. The case's holder (``Case.assignee``) is always a member."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="staff_members")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "user"], name="case_member_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.case}"
+
+
+class ApprovedScope(models.Model):
+    """What the exchange decided to do for a case (JU-09): the subjects, categories, period and
+    actions it approved, which may be narrower than the request. Every later step (freezes,
+    preservation, productions, notices) reads this, never the request."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="scope")
+    subjects = models.JSONField(default=list)
+    categories = models.JSONField(default=list)
+    period_start = models.DateTimeField(null=True, blank=True)
+    period_end = models.DateTimeField(null=True, blank=True)
+    # Request types of the policy the exchange will act on.
+    actions = models.JSONField(default=list)
+    # A cross-border request without its channel documents gets only general information (JU-12).
+    general_information_only = models.BooleanField(default=False)
+    partial = models.BooleanField(default=False)
+    narrowed = models.JSONField(default=list)  # which parts are narrower than the request
+    note = models.TextField(blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.case} scope"
+
+
+class FeeNotice(models.Model):
+    """Reasonable costs the exchange will charge, notified before the work (JU-19). Work on the
+    case waits until the agency accepts."""
+
+    class Status(models.TextChoices):
+        ISSUED = "issued", _("Waiting for the agency")
+        ACCEPTED = "accepted", _("Accepted")
+        REFUSED = "refused", _("Refused")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="fee_notices")
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    description = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ISSUED)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField(auto_now_add=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case} fee {self.amount} {self.currency} ({self.status})"

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.conf import settings
 from django.urls import reverse
+from django.utils.functional import Promise
 
 from lers.accounts.models import Role, User
 from lers.agencies.models import Officer
@@ -136,3 +139,25 @@ def notify_officer_added(*, case: Case, officer: Officer, by: User) -> None:
             "url": case_url(case, staff=False),
         },
     )
+
+
+def notify_officers(case: Case, headline: Promise, lines: Sequence[Promise | str] = ()) -> None:
+    """``headline`` and ``lines`` are lazy translations: each officer reads them in their own
+    language (rendering happens under that language)."""
+    officers = (
+        case.officers.filter(status=Officer.Status.ACTIVE, user__is_active=True)
+        .exclude(user__email="")
+        .select_related("user")
+    )
+    for officer in officers:
+        mail_enqueue(
+            to=[officer.user.email],
+            template="action_update",
+            language=officer.user.preferred_language,
+            context={
+                "case": case,
+                "headline": headline,
+                "lines": list(lines),
+                "url": case_url(case, staff=False),
+            },
+        )

@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from django.db.models import Case as SqlCase
-from django.db.models import IntegerField, Q, QuerySet, Value, When
+from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from lers.accounts.models import Role, User
 from lers.accounts.roles import roles_of
 from lers.agencies.models import Officer
 from lers.audit.models import AuditEvent
 from lers.cases.lifecycle import OPEN, State, Transition, transitions_from
-from lers.cases.models import Case, Deadline, Document, Message, SubjectMatch, Target
+from lers.cases.models import (
+    ApprovedScope,
+    Case,
+    CaseMember,
+    Deadline,
+    Document,
+    FeeNotice,
+    Message,
+    SubjectMatch,
+    Target,
+)
+from lers.cases.permissions import CASE_WORKERS
 from lers.core.errors import NotFound
 
 
@@ -33,10 +48,16 @@ def case_get_for_officer(user: User, reference: str) -> Case:
 
 
 def cases_for_staff(user: User) -> QuerySet[Case]:
-    """Every case for staff roles; nothing for anyone else (drafts stay with the agency)."""
-    if not roles_of(user) - {Role.OFFICER}:
+    """The cases whose user data this member of staff may read (DESIGN.md, "Trust"): those they
+    are on; every submitted case for an auditor; nothing for anyone else. Drafts stay with the
+    agency."""
+    roles = roles_of(user)
+    cases = Case.objects.exclude(state=State.DRAFT).select_related("agency", "entity", "assignee")
+    if Role.AUDITOR in roles:
+        return cases
+    if not roles & CASE_WORKERS:
         return Case.objects.none()
-    return Case.objects.exclude(state=State.DRAFT).select_related("agency", "entity", "assignee")
+    return cases.filter(staff_members__user=user)
 
 
 def case_get_for_staff(user: User, reference: str) -> Case:
@@ -46,8 +67,60 @@ def case_get_for_staff(user: User, reference: str) -> Case:
     return case
 
 
-def staff_queue(user: User) -> QuerySet[Case]:
-    """Open cases, emergency and urgent first, then oldest submission first."""
+def case_get_to_take(user: User, reference: str) -> Case:
+    """A new case nobody holds, which an intake analyst may take (and only then read)."""
+    if Role.INTAKE_ANALYST not in roles_of(user):
+        raise NotFound("no such case")
+    case = (
+        Case.objects.filter(reference=reference, state=State.SUBMITTED, assignee__isnull=True)
+        .select_related("agency", "entity")
+        .first()
+    )
+    if case is None:
+        raise NotFound("no such case")
+    return case
+
+
+class Queue(StrEnum):
+    ALL = "all"
+    NEW = "new"
+    MINE = "mine"
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+    AWAITING_AGENCY = "awaiting_agency"
+
+
+QUEUE_LABELS: dict[Queue, Promise] = {
+    Queue.ALL: _("All open"),
+    Queue.NEW: _("New"),
+    Queue.MINE: _("Mine"),
+    Queue.DUE_SOON: _("Due soon"),
+    Queue.OVERDUE: _("Overdue"),
+    Queue.AWAITING_AGENCY: _("Awaiting the agency"),
+}
+
+
+def _queue_filter(queue: Queue, user: User) -> Q:
+    if queue is Queue.NEW:
+        return Q(state=State.SUBMITTED, assignee__isnull=True)
+    if queue is Queue.MINE:
+        return Q(pk__in=CaseMember.objects.filter(user=user).values("case_id"))
+    if queue is Queue.DUE_SOON:
+        return Q(pk__in=Deadline.objects.filter(status=Deadline.Status.DUE_SOON).values("case_id"))
+    if queue is Queue.OVERDUE:
+        return Q(pk__in=Deadline.objects.filter(status=Deadline.Status.OVERDUE).values("case_id"))
+    if queue is Queue.AWAITING_AGENCY:
+        return Q(state=State.AWAITING_INFORMATION) | Q(
+            pk__in=FeeNotice.objects.filter(status=FeeNotice.Status.ISSUED).values("case_id")
+        )
+    return Q()
+
+
+def case_overview(user: User) -> QuerySet[Case]:
+    """Open cases as the queues list them: reference, agency, urgency, state, deadlines and
+    holder, which every member of staff may see; the user data stays behind the case page."""
+    if not roles_of(user) & (CASE_WORKERS | {Role.AUDITOR}):
+        return Case.objects.none()
     rank = SqlCase(
         When(urgency=Case.Urgency.EMERGENCY, then=Value(0)),
         When(urgency=Case.Urgency.URGENT, then=Value(1)),
@@ -55,11 +128,33 @@ def staff_queue(user: User) -> QuerySet[Case]:
         output_field=IntegerField(),
     )
     return (
-        cases_for_staff(user)
-        .filter(state__in=[s.value for s in OPEN])
+        Case.objects.filter(state__in=[s.value for s in OPEN])
+        .exclude(state=State.DRAFT)
+        .select_related("agency", "entity", "assignee")
         .annotate(urgency_rank=rank)
         .order_by("urgency_rank", "submitted_at", "pk")
     )
+
+
+def staff_queue(
+    user: User, queue: Queue = Queue.ALL, *, state: str = "", profile: str = ""
+) -> QuerySet[Case]:
+    """One queue, emergency and urgent first, then oldest submission first."""
+    cases = case_overview(user).filter(_queue_filter(queue, user))
+    if state:
+        cases = cases.filter(state=state)
+    if profile:
+        cases = cases.filter(policy_profile=profile)
+    return cases
+
+
+def queue_counts(user: User) -> dict[Queue, int]:
+    """The front page's counts: one aggregate query over the open cases."""
+    overview = case_overview(user)
+    counts = overview.aggregate(
+        **{q.value: Count("pk", filter=_queue_filter(q, user), distinct=True) for q in Queue}
+    )
+    return {q: counts[q.value] or 0 for q in Queue}
 
 
 def case_timeline(case: Case) -> QuerySet[AuditEvent]:
@@ -70,10 +165,6 @@ def case_moves(case: Case, user: User) -> list[Transition]:
     """The transitions this user may attempt from the case's current state."""
     roles = roles_of(user)
     return [t for t in transitions_from(State(case.state)) if t.allows_role(roles)]
-
-
-def case_live_deadlines(case: Case) -> QuerySet[Deadline]:
-    return case.deadlines.exclude(status__in=[Deadline.Status.MET, Deadline.Status.STOPPED])
 
 
 def officer_is_on_case(user: User, case: Case) -> bool:
@@ -164,3 +255,33 @@ def subject_match_get_for_staff(user: User, reference: str, pk: int) -> SubjectM
     if match is None:
         raise NotFound("no such candidate account")
     return match
+
+
+def fee_notice_get_for_staff(user: User, reference: str, pk: int) -> FeeNotice:
+    case = case_get_for_staff(user, reference)
+    notice = case.fee_notices.filter(pk=pk).first()
+    if notice is None:
+        raise NotFound("no such fee notice")
+    return notice
+
+
+def fee_notice_get_for_officer(user: User, reference: str, pk: int) -> FeeNotice:
+    case = case_get_for_officer(user, reference)
+    notice = case.fee_notices.filter(pk=pk).first()
+    if notice is None:
+        raise NotFound("no such fee notice")
+    return notice
+
+
+def approved_scope(case: Case) -> ApprovedScope | None:
+    return ApprovedScope.objects.filter(case=case).first()
+
+
+def staff_colleagues(case: Case) -> QuerySet[User]:
+    """Active staff who work on cases and are not on this one yet."""
+    return (
+        User.objects.filter(is_active=True, role_grants__role__in=[r.value for r in CASE_WORKERS])
+        .exclude(pk__in=CaseMember.objects.filter(case=case).values("user_id"))
+        .distinct()
+        .order_by("username")
+    )

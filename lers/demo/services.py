@@ -187,6 +187,8 @@ def _walk(case: Case, officer: Officer, path: list[str], staff: dict[str, User])
             cases.case_submit(case=case, by=officer.user)
         elif step == "triage":
             cases.case_start_triage(case=case, by=analyst)
+            for colleague in ("reviewer", "approver", "operator"):
+                cases.case_assign(case=case, by=analyst, user=staff[colleague])
         elif step == "ask":
             cases.case_request_information(
                 case=case, by=analyst, question="Please send the court order with its seal."

@@ -101,6 +101,9 @@ class Intake(Strict):
 
 
 class RequestType(Label):
+    # What approving this type lets the exchange do: disclose records, freeze or restrict
+    # accounts, preserve records, or nothing the system carries out ("other").
+    effect: Literal["disclosure", "freeze", "preservation", "other"]
     needs_duration: bool = False
     is_action: bool = False
 

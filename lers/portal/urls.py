@@ -53,4 +53,5 @@ urlpatterns = [
     path("cases/<str:reference>/withdraw/", views.withdraw, name="portal-withdraw"),
     path("cases/<str:reference>/colleagues/", views.colleague_add, name="portal-colleague-add"),
     path("cases/<str:reference>/extension/", views.extension, name="portal-extension"),
+    path("cases/<str:reference>/fees/<int:pk>/", views.fee_answer, name="portal-fee"),
 ]

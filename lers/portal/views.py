@@ -19,6 +19,7 @@ from lers.cases.selectors import (
     case_get_for_officer,
     cases_for_officer,
     document_get_for_officer,
+    fee_notice_get_for_officer,
     follow_ups_for_officer,
     officer_is_on_case,
 )
@@ -30,6 +31,7 @@ from lers.cases.services import (
     case_withdraw,
     document_open,
     extension_allowed,
+    fee_notice_answer,
     message_post,
 )
 from lers.core.case_page import case_context
@@ -68,6 +70,7 @@ def _page(
             "can_extend": on_case and extension_allowed(case),
             "follow_ups": follow_ups_for_officer(request.user, case),
             "question": case.messages.filter(is_question=True).order_by("pk").last(),
+            "fee_notices": case.fee_notices.all(),
         }
     )
     return render(request, "portal/case.html", context, status=status)
@@ -197,3 +200,17 @@ def colleague_add(request: HttpRequest, reference: str) -> HttpResponse:
     if case.state == State.DRAFT:
         return redirect("portal-request-step", reference=case.reference, page="review")
     return redirect("portal-case", reference=case.reference)
+
+
+@login_required
+@require_POST
+def fee_answer(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    """The agency accepts or refuses a fee notice (JU-19)."""
+    notice = fee_notice_get_for_officer(request.user, reference, pk)
+    accept = request.POST.get("decision") == "accept"
+    try:
+        fee_notice_answer(notice=notice, by=request.user, accept=accept)
+    except DomainError as exc:
+        return _failed(request, notice.case, exc)
+    messages.success(request, _("Fee accepted.") if accept else _("Fee refused."))
+    return redirect("portal-case", reference=reference)

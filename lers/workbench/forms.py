@@ -7,8 +7,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lers.cases.models import Message
-from lers.core.i18n import document_type_choices
+from lers.cases.categories import DATA_CATEGORIES
+from lers.cases.models import Case, Message
+from lers.cases.selectors import confirmed_subjects
+from lers.cases.services import scope_proposal
+from lers.core.i18n import document_type_choices, localised
+from lers.core.policy import active_policy
 
 
 class StaffMessageForm(forms.Form):
@@ -29,3 +33,55 @@ class StaffMessageForm(forms.Form):
         field.choices = document_type_choices()
         if "other" in dict(field.choices):
             field.initial = "other"
+
+
+class ScopeForm(forms.Form):
+    """The approved scope (JU-09): offered as the request made it, to be narrowed."""
+
+    subjects = forms.MultipleChoiceField(
+        label=_("Accounts"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    categories = forms.MultipleChoiceField(
+        label=_("Categories of records"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    period_start = forms.DateTimeField(label=_("Period from (UTC)"), required=False)
+    period_end = forms.DateTimeField(label=_("Period to (UTC)"), required=False)
+    actions = forms.MultipleChoiceField(
+        label=_("Actions"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    note = forms.CharField(
+        label=_("Reasons for the decision"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, case: Case, *args: Any, **kwargs: Any) -> None:
+        proposal = scope_proposal(case)
+        kwargs.setdefault(
+            "initial",
+            {
+                "subjects": proposal.subjects,
+                "categories": proposal.categories,
+                "period_start": proposal.period_start,
+                "period_end": proposal.period_end,
+                "actions": proposal.actions,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        policy = active_policy()
+        self._choices("subjects", [(uid, uid) for uid in confirmed_subjects(case)])
+        requested = case.data_categories or list(DATA_CATEGORIES)
+        self._choices(
+            "categories", [(c, DATA_CATEGORIES[c]) for c in requested if c in DATA_CATEGORIES]
+        )
+        self._choices(
+            "actions",
+            [
+                (code, localised(policy.request_types[code]))
+                for code in case.request_types
+                if code in policy.request_types
+            ],
+        )
+
+    def _choices(self, name: str, choices: list[tuple[str, Any]]) -> None:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lers.workbench import access_views, action_views, views
+from lers.workbench import access_views, action_views, review_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,6 +13,15 @@ urlpatterns = [
         name="workbench-access-proof",
     ),
     path("cases/<str:reference>/", views.case_detail, name="workbench-case"),
+    path("cases/<str:reference>/take/", review_views.take, name="workbench-take"),
+    path("cases/<str:reference>/staff/", review_views.assign, name="workbench-assign"),
+    path("cases/<str:reference>/approve/", review_views.approve, name="workbench-approve"),
+    path("cases/<str:reference>/fees/", review_views.fee_new, name="workbench-fee"),
+    path(
+        "cases/<str:reference>/fees/<int:pk>/withdraw/",
+        review_views.fee_withdraw,
+        name="workbench-fee-withdraw",
+    ),
     path("cases/<str:reference>/messages/", views.message_send, name="workbench-message"),
     path("cases/<str:reference>/resolve/", views.resolve_targets, name="workbench-resolve"),
     path(

@@ -4,21 +4,28 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lers.accounts.models import Role
 from lers.accounts.roles import has_role, is_staff_member
 from lers.actions.selectors import case_actions
-from lers.cases.categories import DATA_CATEGORIES
-from lers.cases.lifecycle import OPEN
-from lers.cases.models import Case
+from lers.cases.lifecycle import OPEN, State
+from lers.cases.models import Case, Deadline
+from lers.cases.permissions import Step, may
 from lers.cases.selectors import (
+    QUEUE_LABELS,
+    Queue,
+    approved_scope,
     case_get_for_staff,
-    case_live_deadlines,
     case_timeline,
+    cases_for_staff,
     document_get_for_staff,
+    queue_counts,
+    staff_colleagues,
     staff_queue,
     subject_match_get_for_staff,
 )
@@ -26,25 +33,64 @@ from lers.cases.services import (
     Attachment,
     case_open_for_staff,
     case_resolve_targets,
+    cross_border_limit,
     document_open,
     message_post,
     subject_decide,
 )
-from lers.cases.services.access import CASE_WORKERS
 from lers.core.case_page import apply_transition, case_context
 from lers.core.downloads import attachment_response
 from lers.core.errors import DomainError
-from lers.workbench.forms import StaffMessageForm
+from lers.core.policy import active_policy
+from lers.workbench.forms import ScopeForm, StaffMessageForm
+
+QUEUE_PAGE = 200
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """The queues (new, mine, due soon, overdue, awaiting the agency, all; by state and
+    profile) with their counts."""
     if not is_staff_member(request.user):
         return redirect("portal-cases")
-    cases = list(staff_queue(request.user)[:200])
+    try:
+        queue = Queue(request.GET.get("queue", Queue.ALL))
+    except ValueError:
+        queue = Queue.ALL
+    state = request.GET.get("state", "")
+    state = state if state in State.values else ""
+    profile = request.GET.get("profile", "")[:50]
+    cases = list(
+        staff_queue(request.user, queue, state=state, profile=profile).prefetch_related(
+            Prefetch(
+                "deadlines",
+                queryset=Deadline.objects.filter(status__in=Deadline.LIVE).order_by("due_at"),
+                to_attr="live_deadlines",
+            )
+        )[:QUEUE_PAGE]
+    )
+    readable = set(
+        cases_for_staff(request.user)
+        .filter(pk__in=[c.pk for c in cases])
+        .values_list("pk", flat=True)
+    )
     for case in cases:
-        case.live_deadlines = list(case_live_deadlines(case))
-    return render(request, "workbench/queue.html", {"cases": cases})
+        case.readable = case.pk in readable
+    counts = queue_counts(request.user)
+    return render(
+        request,
+        "workbench/queue.html",
+        {
+            "cases": cases,
+            "queue": queue,
+            "queues": [(q, QUEUE_LABELS[q], counts[q]) for q in Queue],
+            "states": [(s.value, s.label) for s in State if s in OPEN and s != State.DRAFT],
+            "state": state,
+            "profile": profile,
+            "can_take": has_role(request.user, Role.INTAKE_ANALYST),
+            "truncated": len(cases) == QUEUE_PAGE,
+        },
+    )
 
 
 def _page(
@@ -53,9 +99,19 @@ def _page(
     context = case_context(case, request.user, staff=True)
     context["timeline"] = case_timeline(case)
     context["message_form"] = form or StaffMessageForm()
-    context["can_write"] = case.state in OPEN and has_role(request.user, *CASE_WORKERS)
+    context["can_write"] = case.state in OPEN and may(request.user, Step.WORK, case)
+    context["scope"] = approved_scope(case)
+    context["fee_notices"] = case.fee_notices.all()
+    context["can_charge"] = active_policy().fees.may_charge and may(
+        request.user, Step.FEE_NOTICE, case
+    )
+    context["members"] = case.staff_members.select_related("user").order_by("added_at")
+    if context["can_write"]:
+        context["colleagues"] = staff_colleagues(case)
+    if case.state == State.LEGAL_REVIEW and any(m["name"] == "approve" for m in context["moves"]):
+        context["scope_form"] = ScopeForm(case)
+        context["cross_border_limit"] = cross_border_limit(case)
     context["actions"] = case_actions(case)
-    context["categories"] = DATA_CATEGORIES
     return render(request, "workbench/case.html", context, status=status)
 
 

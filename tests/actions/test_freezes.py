@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 from django.core import mail
 
+from lers.accounts.models import Role
 from lers.actions.models import Delivery, Freeze
 from lers.actions.services.freezes import (
     freeze_approve,
@@ -18,9 +19,11 @@ from lers.actions.services.freezes import (
     freezes_sweep,
 )
 from lers.audit.models import AuditEvent
+from lers.cases import services as cases_services
 from lers.core.errors import DomainError, NotPermitted
 from lers.demo.exchange import users
 from lers.demo.exchange.actions import account_restrictions
+from tests.conftest import make_user
 
 from .conftest import run_jobs
 
@@ -97,9 +100,15 @@ def test_a_refused_freeze_sends_nothing(subject_case, analyst, approver):
     assert freeze.state == Freeze.State.REFUSED and not Delivery.objects.exists()
 
 
-def test_only_a_confirmed_account_of_the_case_can_be_frozen(subject_case, analyst):
-    with pytest.raises(DomainError, match="confirm the account"):
+@pytest.mark.req("JU-09")
+def test_only_an_account_of_the_approved_scope_can_be_frozen(subject_case, analyst):
+    from lers.cases.models import ApprovedScope
+
+    with pytest.raises(DomainError, match="not among the approved scope's subjects"):
         requested(subject_case, analyst, uid="10000002", days=10)
+    ApprovedScope.objects.filter(case=subject_case).update(actions=["information"])
+    with pytest.raises(DomainError, match="does not include this action"):
+        requested(subject_case, analyst, uid="10000001", days=10)
 
 
 def test_specific_assets_are_named(subject_case, analyst, approver, small_exchange):
@@ -185,3 +194,18 @@ def test_an_unknown_account_at_the_exchange_fails_the_freeze_and_tells_the_staff
     assert freeze.state == Freeze.State.FAILED and "no account" in freeze.note
     assert Delivery.objects.get().status == Delivery.Status.FAILED
     assert any("did not carry out" in m.subject for m in mail.outbox)
+
+
+@pytest.mark.req("X-07", "JU-11", "HX-04")
+def test_a_freeze_is_approved_only_by_another_approver_on_the_case(subject_case, analyst, approver):
+    both = make_user("requester_approver", Role.APPROVER, Role.OPERATOR)
+    cases_services.case_assign(case=subject_case, by=analyst, user=both)
+    freeze = freeze_request(
+        case=subject_case, uid="10000001", scope="account", by=both, reason="Fraud", days=10
+    )
+    with pytest.raises(NotPermitted, match="second person"):
+        freeze_approve(freeze=freeze, by=both)
+    elsewhere = make_user("approver_elsewhere", Role.APPROVER)
+    with pytest.raises(NotPermitted, match="not assigned"):
+        freeze_approve(freeze=freeze, by=elsewhere)
+    assert freeze_approve(freeze=freeze, by=approver).approved_by == approver

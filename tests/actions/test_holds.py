@@ -81,14 +81,22 @@ def test_preserving_copies_the_categories_with_a_manifest_and_holds_at_the_excha
     assert audit.payload["manifest_sha256"] == hold.manifest_sha256
 
 
-def test_a_case_without_a_confirmed_account_preserves_nothing(
-    small_exchange, make_case, analyst, clock
+@pytest.mark.req("JU-09")
+def test_nothing_is_preserved_before_the_scope_is_approved_or_beyond_it(
+    small_exchange, make_case, analyst, reviewer, subject_case, clock
 ):
     from lers.cases.lifecycle import State
+    from lers.cases.models import ApprovedScope
 
     case = make_case(State.TRIAGE)
-    with pytest.raises(DomainError, match="confirm at least one account"):
+    with pytest.raises(DomainError, match="approve the request's scope first"):
         hold_preserve(case=case, by=analyst)
+    ApprovedScope.objects.filter(case=subject_case).update(categories=["kyc"])
+    with pytest.raises(DomainError, match="not in the approved scope: logins"):
+        hold_preserve(case=subject_case, by=analyst, categories=["kyc", "logins"])
+    ApprovedScope.objects.filter(case=subject_case).update(actions=["information"])
+    with pytest.raises(DomainError, match="does not include this action"):
+        hold_preserve(case=subject_case, by=analyst, categories=["kyc"])
     assert not PreservationHold.objects.exists()
 
 
@@ -135,13 +143,19 @@ def test_an_extension_moves_the_end_and_a_conversion_keeps_the_copy(
     assert all(default_storage.exists(f["path"]) for f in hold.manifest["files"])
 
 
-def test_only_what_falls_in_the_timeframe_is_copied(subject_case, analyst, small_exchange, clock):
+def test_only_what_falls_in_the_approved_period_is_copied(
+    subject_case, analyst, small_exchange, clock
+):
+    from lers.cases.models import ApprovedScope
+
     # the account logged in on 2026-03-01; accounts themselves have no time and are kept
     cases = [((2026, 2, 1), (2026, 3, 31), 1), ((2026, 4, 1), (2026, 12, 31), 0)]
     for start, end, logins in cases:
-        subject_case.timeframe_start = dt.datetime(*start, tzinfo=dt.UTC)
-        subject_case.timeframe_end = dt.datetime(*end, tzinfo=dt.UTC)
-        subject_case.save(update_fields=["timeframe_start", "timeframe_end"])
+        # the approved period, not the request's timeframe, bounds the copy (JU-09)
+        ApprovedScope.objects.filter(case=subject_case).update(
+            period_start=dt.datetime(*start, tzinfo=dt.UTC),
+            period_end=dt.datetime(*end, tzinfo=dt.UTC),
+        )
         hold = hold_preserve(case=subject_case, by=analyst, categories=["logins", "account"])
         rows = {f["category"]: f["rows"] for f in hold.manifest["files"]}
         assert rows == {"logins": logins, "account": 1}

@@ -165,6 +165,7 @@ def test_routing_to_another_entity_moves_the_clock_to_its_calendar(settings, off
         case = services.case_create(officer_user=officer_a, request_types=["information"])
         services.case_submit(case=case, by=officer_a, accept_incomplete=True)
         before = review_clock(case).due_at
+        services.case_start_triage(case=case, by=analyst)  # takes the case
         case = services.case_route(case=case, by=analyst, entity=hong_kong)
         after = review_clock(case).due_at
     # 1 October (National Day) is a Hong Kong holiday, not a Seychelles one.

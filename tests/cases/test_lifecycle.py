@@ -228,12 +228,13 @@ def test_nobody_but_the_officers_on_the_case_makes_the_officer_moves(
 
 
 @pytest.mark.django_db
-def test_a_user_with_two_roles_can_make_the_moves_of_both(make_case):
+def test_a_user_with_two_roles_can_make_the_moves_of_both(make_case, analyst):
     from lers.accounts.models import Role
     from tests.conftest import make_user
 
     both = make_user("analyst_reviewer", Role.INTAKE_ANALYST, Role.LEGAL_REVIEWER)
     case = make_case(State.VERIFICATION)
+    services.case_assign(case=case, by=analyst, user=both)
     services.case_verify(case=case, by=both, note="Called back.")
     services.case_approve(case=case, by=both, note="Approved.")
     case.refresh_from_db()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -20,7 +21,7 @@ from django.urls import URLPattern, reverse
 
 from lers.audit.models import AuditEvent
 from lers.cases.lifecycle import State
-from lers.cases.models import Case, Deadline, Document, Message, Target
+from lers.cases.models import Case, Deadline, Document, FeeNotice, Message, Target
 from lers.core.policy import active_policy
 from lers.demo.services import DEMO_PDF
 from lers.jobs.models import Job
@@ -69,7 +70,7 @@ class Route:
     state: State
     methods: tuple[str, ...]
     page: str | None = None
-    pk: str | None = None  # "target" or "document": the case's own object goes in <int:pk>
+    pk: str | None = None  # "target", "document", "fee": the case's own object in <int:pk>
     data: Data = field(default=lambda ctx: {})
     request_types: tuple[str, ...] = ()  # what the case asks for, where the view cares
 
@@ -78,6 +79,15 @@ class Route:
         if self.request_types:  # make_case asks for information only
             Case.objects.filter(pk=case.pk).update(request_types=list(self.request_types))
             case.refresh_from_db()
+        if self.pk == "fee":  # a fee notice waiting for the agency's answer (JU-19)
+            staff = case.staff_members.first()
+            FeeNotice.objects.create(
+                case=case,
+                amount=Decimal("150.00"),
+                currency="USD",
+                description="Search costs",
+                issued_by=staff.user,
+            )
         return case
 
     @property
@@ -97,6 +107,8 @@ class Route:
             kwargs["pk"] = owner.targets.order_by("pk").first().pk
         elif self.pk == "document":
             kwargs["pk"] = owner.documents.order_by("pk").first().pk
+        elif self.pk == "fee":
+            kwargs["pk"] = owner.fee_notices.order_by("pk").first().pk
         return reverse(self.name, kwargs=kwargs)
 
 
@@ -157,6 +169,7 @@ ROUTES: list[Route] = [
         data=lambda ctx: {"reason": "Stranger."},
         request_types=("information", "preservation"),  # else no extension is offered
     ),
+    Route("portal-fee", State.TRIAGE, POST, pk="fee", data=lambda ctx: {"decision": "accept"}),
 ]
 
 by_route = pytest.mark.parametrize("route", ROUTES, ids=[r.id for r in ROUTES])
@@ -180,6 +193,7 @@ def snapshot(case: Case) -> dict[str, Any]:
         "documents": list(Document.objects.filter(case=case).order_by("pk").values()),
         "messages": list(Message.objects.filter(case=case).order_by("pk").values()),
         "deadlines": list(Deadline.objects.filter(case=case).order_by("pk").values()),
+        "fees": list(FeeNotice.objects.filter(case=case).order_by("pk").values()),
         "cases": list(Case.objects.order_by("pk").values_list("pk", "state")),
         "audit": list(AuditEvent.objects.order_by("seq").values_list("seq", "action")),
         "jobs": list(Job.objects.order_by("pk").values_list("pk", "name")),

@@ -20,16 +20,19 @@ from django.utils.translation import gettext_lazy
 from lers.accounts.models import Role, User
 from lers.accounts.roles import roles_of
 from lers.actions.models import Delivery, Freeze
-from lers.actions.notifications import notify_officers
-from lers.actions.services.common import require_confirmed_subject
+from lers.actions.services.common import require_subject_in_scope
 from lers.actions.services.deliveries import delivery_enqueue, on_delivery
 from lers.audit.services import audit_record
 from lers.cases.lifecycle import WORKING
 from lers.cases.models import Case
+from lers.cases.notifications import notify_officers
+from lers.cases.permissions import Step, require, require_second_person
 from lers.cases.services.access import lock_case, require_case_worker
 from lers.core.errors import DomainError, IllegalTransition, NotPermitted
 from lers.core.policy import active_policy
 from lers.exchange.actions import RELEASE_RESTRICTION, RESTRICT, Outcome
+
+FREEZE_EFFECT = "freeze"
 
 logger = logging.getLogger("lers.actions")
 OPEN = frozenset(
@@ -69,10 +72,10 @@ def freeze_request(
         raise DomainError(_("the policy needs a freeze duration: give the number of days"))
     with transaction.atomic():
         case = lock_case(case)
-        require_case_worker(case, by)
+        require(by, Step.FREEZE_REQUEST, case)
         if case.state not in WORKING:
             raise IllegalTransition(_("the case is not being worked on"), state=case.state)
-        require_confirmed_subject(case, uid)
+        require_subject_in_scope(case, uid, FREEZE_EFFECT)
         if Freeze.objects.filter(case=case, uid=uid, scope=scope, state__in=OPEN).exists():
             raise DomainError(_("this account already has a freeze of that kind on this case"))
         freeze = Freeze.objects.create(
@@ -107,11 +110,11 @@ def _bounded_days(freeze: Freeze, days: int | None) -> int | None:
     return days
 
 
-def _require_second_person(freeze: Freeze, by: User) -> None:
+def _require_second_person(case: Case, freeze: Freeze, by: User) -> None:
     if Role.APPROVER not in roles_of(by):
         raise NotPermitted(_("only an approver can decide on a freeze"))
-    if freeze.requested_by_id == by.pk:
-        raise NotPermitted(_("a second person must approve: you asked for this freeze"))
+    require(by, Step.FREEZE_APPROVE, case)
+    require_second_person(freeze.requested_by, by, _("freeze"))
 
 
 def freeze_approve(*, freeze: Freeze, by: User, days: int | None = None) -> Freeze:
@@ -121,7 +124,7 @@ def freeze_approve(*, freeze: Freeze, by: User, days: int | None = None) -> Free
     with transaction.atomic():
         case = lock_case(freeze.case)
         freeze = Freeze.objects.select_for_update().get(pk=freeze.pk)
-        _require_second_person(freeze, by)
+        _require_second_person(case, freeze, by)
         if freeze.state != Freeze.State.REQUESTED:
             raise IllegalTransition(_("this freeze is not awaiting approval"), state=freeze.state)
         if case.state not in WORKING:
@@ -156,7 +159,7 @@ def freeze_refuse(*, freeze: Freeze, by: User, note: str) -> Freeze:
     with transaction.atomic():
         case = lock_case(freeze.case)
         freeze = Freeze.objects.select_for_update().get(pk=freeze.pk)
-        _require_second_person(freeze, by)
+        _require_second_person(case, freeze, by)
         if freeze.state != Freeze.State.REQUESTED:
             raise IllegalTransition(_("this freeze is not awaiting approval"), state=freeze.state)
         freeze.state = Freeze.State.REFUSED

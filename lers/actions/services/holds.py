@@ -29,13 +29,14 @@ from django.utils.translation import gettext_lazy
 
 from lers.accounts.models import User
 from lers.actions.models import Delivery, PreservationHold
-from lers.actions.notifications import notify_officers
+from lers.actions.services.common import approved_reach
 from lers.actions.services.deliveries import delivery_enqueue, on_delivery
 from lers.audit.services import audit_record
 from lers.cases.categories import DATA_CATEGORIES
 from lers.cases.lifecycle import WORKING
 from lers.cases.models import Case
-from lers.cases.selectors import confirmed_subjects
+from lers.cases.notifications import notify_officers
+from lers.cases.permissions import Step, require
 from lers.cases.services.access import lock_case, require_case_worker
 from lers.core.errors import DomainError, IllegalTransition
 from lers.core.exchange import active_source
@@ -146,16 +147,20 @@ def hold_preserve(*, case: Case, by: User, categories: list[str] | None = None) 
     """Copy and hold the case's accounts' records for the policy's term."""
     policy = active_policy()
     case = Case.objects.get(pk=case.pk)
-    require_case_worker(case, by)
+    require(by, Step.PRESERVE, case)
     if case.state not in WORKING:
         raise IllegalTransition(_("the case is not being worked on"), state=case.state)
-    categories = list(dict.fromkeys(categories or case.data_categories or list(DATA_CATEGORIES)))
+    reach = approved_reach(case, "preservation")
+    categories = list(dict.fromkeys(categories or reach.categories))
     unknown = [c for c in categories if c not in DATA_CATEGORIES]
     if unknown:
         raise DomainError(_("unknown data categories: %(names)s") % {"names": ", ".join(unknown)})
-    uids = confirmed_subjects(case)
-    if not uids:
-        raise DomainError(_("confirm at least one account as a subject of the case first"))
+    beyond = [c for c in categories if c not in reach.categories]
+    if beyond:
+        raise DomainError(_("not in the approved scope: %(names)s") % {"names": ", ".join(beyond)})
+    uids = reach.uids
+    if not uids or not categories:
+        raise DomainError(_("the approved scope names no accounts or categories to preserve"))
     if PreservationHold.objects.filter(case=case, state__in=IN_FORCE).exists():
         raise DomainError(_("this case's records are already preserved"))
     prefix = f"evidence/{case.reference}/hold-{secrets.token_hex(8)}"
@@ -166,8 +171,8 @@ def hold_preserve(*, case: Case, by: User, categories: list[str] | None = None) 
         prefix=prefix,
         uids=uids,
         categories=categories,
-        start=case.timeframe_start,
-        end=case.timeframe_end,
+        start=reach.start,
+        end=reach.end,
     )
     manifest.update({"case": case.reference, "created_at": _cell(timezone.now())})
     body = json.dumps(manifest, sort_keys=True, indent=2).encode()
@@ -183,8 +188,8 @@ def hold_preserve(*, case: Case, by: User, categories: list[str] | None = None) 
                 case=case,
                 uids=uids,
                 categories=categories,
-                timeframe_start=case.timeframe_start,
-                timeframe_end=case.timeframe_end,
+                timeframe_start=reach.start,
+                timeframe_end=reach.end,
                 started_at=now,
                 expires_at=now + dt.timedelta(days=policy.preservation.days),
                 storage_prefix=prefix,

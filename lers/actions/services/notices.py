@@ -18,13 +18,13 @@ from django.utils.translation import gettext as _
 
 from lers.accounts.models import User
 from lers.actions.models import Delivery, Freeze, UserNotice
+from lers.actions.services.common import approved_reach
 from lers.actions.services.deliveries import delivery_enqueue, on_delivery
 from lers.actions.services.freezes import OPEN as OPEN_FREEZES
 from lers.audit.services import audit_record
 from lers.cases.lifecycle import WORKING
 from lers.cases.models import Case
 from lers.cases.notifications import staff_holding
-from lers.cases.selectors import confirmed_subjects
 from lers.cases.services.access import lock_case, require_case_worker
 from lers.core.errors import DomainError, IllegalTransition
 from lers.core.mail import mail_enqueue
@@ -79,7 +79,7 @@ def notices_decide(*, case: Case, by: User) -> list[UserNotice]:
             raise IllegalTransition(_("the case is not being worked on"), state=case.state)
         made = []
         existing = set(UserNotice.objects.filter(case=case).values_list("uid", flat=True))
-        for uid in confirmed_subjects(case):
+        for uid in approved_reach(case).uids:
             if uid in existing:
                 continue
             state, reason, until = notice_decision(case, uid)

@@ -12,6 +12,7 @@ from lers.cases.services.documents import (
 )
 from lers.cases.services.entities import entities_sync
 from lers.cases.services.followups import case_request_extension, extension_allowed
+from lers.cases.services.members import case_assign, member_add
 from lers.cases.services.requests import (
     DRAFT_FIELDS,
     case_add_officer,
@@ -21,6 +22,14 @@ from lers.cases.services.requests import (
     draft_changes_check,
 )
 from lers.cases.services.resolution import case_resolve_targets, subject_decide
+from lers.cases.services.review import (
+    ScopeDecision,
+    cross_border_limit,
+    fee_notice_answer,
+    fee_notice_issue,
+    fee_notice_withdraw,
+    scope_proposal,
+)
 from lers.cases.services.targets import (
     TARGET_KINDS,
     Candidate,
@@ -55,9 +64,11 @@ __all__ = [
     "Attachment",
     "Candidate",
     "Confirmed",
+    "ScopeDecision",
     "case_add_officer",
     "case_answer",
     "case_approve",
+    "case_assign",
     "case_checklist",
     "case_checklist_preview",
     "case_close",
@@ -78,14 +89,20 @@ __all__ = [
     "case_update_draft",
     "case_verify",
     "case_withdraw",
+    "cross_border_limit",
     "document_add",
     "document_open",
     "document_remove",
     "draft_changes_check",
     "entities_sync",
     "extension_allowed",
+    "fee_notice_answer",
+    "fee_notice_issue",
+    "fee_notice_withdraw",
     "fund_flow_sheet_add",
+    "member_add",
     "message_post",
+    "scope_proposal",
     "subject_decide",
     "target_add",
     "target_candidates",

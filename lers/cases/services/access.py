@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from lers.accounts.models import Role, User
-from lers.accounts.roles import roles_of
+from lers.accounts.models import User
 from lers.agencies.models import Officer
-from lers.cases.lifecycle import State
 from lers.cases.models import Case
+from lers.cases.permissions import Step, require
 from lers.core.errors import NotPermitted
 
 
@@ -28,15 +27,9 @@ def require_officer_on_case(case: Case, user: User) -> Officer:
     return officer
 
 
-# Staff who work on cases; auditors read and administrators configure, neither writes to a case.
-CASE_WORKERS = frozenset({Role.INTAKE_ANALYST, Role.LEGAL_REVIEWER, Role.APPROVER, Role.OPERATOR})
-
-
 def require_case_worker(case: Case, user: User) -> None:
-    if not roles_of(user) & CASE_WORKERS:
-        raise NotPermitted("your role does not allow changing cases")
-    if case.state == State.DRAFT:
-        raise NotPermitted("a draft belongs to its agency until it is submitted")
+    """A member of the staff on the case, in a role that works on cases."""
+    require(user, Step.WORK, case)
 
 
 def lock_case(case: Case) -> Case:

@@ -23,9 +23,12 @@ from lers.cases.deadlines import (
 from lers.cases.lifecycle import LABELS, TERMINAL, TRANSITIONS, Guard, State
 from lers.cases.models import Case, Deadline, Entity, Message
 from lers.cases.notifications import notify_case_changed
+from lers.cases.permissions import Step, require, require_on_case
 from lers.cases.services.access import lock_case, require_officer_on_case
 from lers.cases.services.checklist import case_checklist
 from lers.cases.services.documents import Attachment, attachment_check, attachments_store
+from lers.cases.services.members import member_add
+from lers.cases.services.review import ScopeDecision, fees_settled, scope_record
 from lers.cases.services.thread import message_create
 from lers.core.errors import GuardFailed, IllegalTransition, NotPermitted
 from lers.core.i18n import wants_chinese
@@ -54,8 +57,14 @@ def _move(
             state=locked.state,
             transition=name,
         )
-    if not transition.allows_role(roles_of(by)):
+    roles = roles_of(by)
+    if not transition.allows_role(roles):
         raise NotPermitted(f"your role does not allow '{name.replace('_', ' ')}'")
+    if Role.OFFICER not in transition.roles and not (
+        name == "start_triage" and locked.assignee_id is None
+    ):
+        # Staff move the cases they are on; a new case nobody holds is taken by triaging it.
+        require_on_case(by, locked)
     extra = dict(payload or {})
     for guard in transition.guards:
         if guard is Guard.OFFICER_ON_CASE:
@@ -69,6 +78,8 @@ def _move(
             extra["decline_reasons"] = decline_reasons
         elif guard is Guard.CHECKLIST:
             extra.update(_checklist_guard(locked, accept_incomplete=accept_incomplete))
+        elif guard is Guard.FEES:
+            fees_settled(locked)
     previous = locked.state
     locked.state = transition.target
     fields = ["state", "updated_at"]
@@ -142,11 +153,13 @@ def case_submit(*, case: Case, by: User, accept_incomplete: bool = False) -> Cas
 
 
 def case_start_triage(*, case: Case, by: User) -> Case:
+    """Triage; an intake analyst who triages a case nobody holds takes it."""
     with transaction.atomic():
         case = _move(case=case, name="start_triage", by=by)
         if case.assignee_id is None:
             case.assignee = by
             case.save(update_fields=["assignee"])
+            member_add(case=case, user=by, by=by)
     return case
 
 
@@ -187,8 +200,7 @@ def case_route(*, case: Case, by: User, entity: Entity) -> Case:
     """Send the case to the legal entity that holds the subject's data (JU-01)."""
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
-        if not roles_of(by) & {Role.INTAKE_ANALYST, Role.LEGAL_REVIEWER}:
-            raise NotPermitted("only intake analysts and legal reviewers route cases")
+        require(by, Step.ROUTE, case)
         if case.state not in (State.SUBMITTED, State.TRIAGE):
             raise IllegalTransition("a case is routed during triage", state=case.state)
         previous = case.entity.code if case.entity else None
@@ -215,9 +227,12 @@ def case_verify(*, case: Case, by: User, note: str) -> Case:
         return _move(case=case, name="verify", by=by, reason=note)
 
 
-def case_approve(*, case: Case, by: User, note: str) -> Case:
+def case_approve(*, case: Case, by: User, note: str, scope: ScopeDecision | None = None) -> Case:
+    """Approve fully or in part (JU-09): ``scope`` is what the exchange will act on, no wider
+    than the request; without it, the request as made (within the cross-border rule)."""
     with transaction.atomic():
         case = _move(case=case, name="approve", by=by, reason=note)
+        scope_record(case=case, by=by, decision=scope, note=note)
         deadline_finish(case=case, kind=Deadline.Kind.REVIEW)
     return case
 

@@ -1,0 +1,114 @@
+"""Staff pages of the review: taking and assigning a case, approving a scope, fee notices.
+
+Thin: each view scopes through a selector, parses its form, calls one service.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lers.accounts.models import User
+from lers.cases.selectors import case_get_for_staff, case_get_to_take, fee_notice_get_for_staff
+from lers.cases.services import (
+    ScopeDecision,
+    case_approve,
+    case_assign,
+    case_start_triage,
+    fee_notice_issue,
+    fee_notice_withdraw,
+)
+from lers.core.errors import DomainError
+from lers.workbench.forms import ScopeForm
+
+
+@login_required
+@require_POST
+def take(request: HttpRequest, reference: str) -> HttpResponse:
+    """An intake analyst takes a new case from the queue: it is theirs and in triage."""
+    case = case_start_triage(case=case_get_to_take(request.user, reference), by=request.user)
+    return redirect("workbench-case", reference=case.reference)
+
+
+@login_required
+@require_POST
+def assign(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_get_for_staff(request.user, reference)
+    colleague = User.objects.filter(pk=request.POST.get("user") or 0, is_active=True).first()
+    try:
+        if colleague is None:
+            raise DomainError(_("choose a colleague"))
+        case_assign(
+            case=case, by=request.user, user=colleague, hold=request.POST.get("hold") == "on"
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("%(name)s is on the case.") % {"name": colleague})
+    return redirect("workbench-case", reference=case.reference)
+
+
+@login_required
+@require_POST
+def approve(request: HttpRequest, reference: str) -> HttpResponse:
+    """Approve with the scope the reviewer chose (JU-09)."""
+    case = case_get_for_staff(request.user, reference)
+    form = ScopeForm(case, request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("workbench-case", reference=case.reference)
+    data = form.cleaned_data
+    try:
+        case_approve(
+            case=case,
+            by=request.user,
+            note=data["note"],
+            scope=ScopeDecision(
+                subjects=data["subjects"],
+                categories=data["categories"],
+                period_start=data["period_start"],
+                period_end=data["period_end"],
+                actions=data["actions"],
+            ),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Approved."))
+    return redirect("workbench-case", reference=case.reference)
+
+
+@login_required
+@require_POST
+def fee_new(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_get_for_staff(request.user, reference)
+    try:
+        fee_notice_issue(
+            case=case,
+            by=request.user,
+            amount=request.POST.get("amount", ""),
+            currency=request.POST.get("currency", ""),
+            description=request.POST.get("description", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The fee notice was sent to the agency."))
+    return redirect("workbench-case", reference=case.reference)
+
+
+@login_required
+@require_POST
+def fee_withdraw(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    notice = fee_notice_get_for_staff(request.user, reference, pk)
+    try:
+        fee_notice_withdraw(notice=notice, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("workbench-case", reference=reference)
