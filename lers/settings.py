@@ -89,6 +89,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The policy profile of this deployment: a shipped name (ju, hx97, binance) or a TOML path.
 LERS_POLICY = env.str("LERS_POLICY", "binance")
+# An officer account younger than this is a fraud signal on its cases.
+LERS_NEW_OFFICER_DAYS = env.int("LERS_NEW_OFFICER_DAYS", 30)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -17,6 +17,7 @@ from lers.agencies.models import Agency, Officer
 from lers.cases import services as cases
 from lers.cases.lifecycle import State
 from lers.cases.models import Case, Entity
+from lers.cases.services.verification import callback_required
 from lers.core.policy import active_policy
 from lers.demo.services import complete_request
 
@@ -107,7 +108,10 @@ def make_officer(username: str, agency: Agency, *, admin: bool = False) -> User:
 @pytest.fixture
 def agency_a(db):
     return Agency.objects.create(
-        name="Agency A Police", country="GB", email_domains=["a.police.uk"]
+        name="Agency A Police",
+        country="GB",
+        email_domains=["a.police.uk"],
+        switchboard_phone="+442072301212",
     )
 
 
@@ -274,6 +278,13 @@ def make_case(entities, officer_a, analyst, reviewer, approver, operator):
             case.save(update_fields=["entity"])
         for name in PATHS[state]:
             actor = owner if by_role[name] is officer_a else by_role[name]
+            if name == "verify" and callback_required(case):
+                cases.callback_record(
+                    case=case,
+                    by=analyst,
+                    number=case.agency.switchboard_phone,
+                    outcome="confirmed",
+                )
             case = cases.case_transition_service(name)(
                 case=case, by=actor, **transition_kwargs(name)
             )

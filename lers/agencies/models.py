@@ -160,3 +160,18 @@ class AccessProof(models.Model):
 
     def __str__(self) -> str:
         return f"{self.doc_type}: {self.original_name}"
+
+
+class OfficerFlag(models.Model):
+    """Staff's warning on an officer (X-05): a forged request, a compromised mailbox, a refusal
+    to be called back. Every later case of the officer shows it."""
+
+    officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="flags")
+    reason = models.TextField()
+    flagged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    flagged_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.officer}: {self.reason[:40]}"

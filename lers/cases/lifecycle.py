@@ -66,6 +66,7 @@ class Guard(models.TextChoices):
     REASON = "reason", "a reason (message to the agency) is given"
     DECLINE_REASONS = "decline_reasons", "one or more of the policy's decline reasons are given"
     ENTITY = "entity", "the case is routed to one of the exchange's entities"
+    CALLBACK = "callback", "a confirmed call-back to the directory number, where required (X-04)"
     FEES = "fees", "no fee notice waits for the agency or stands refused (JU-19)"
 
 
@@ -121,7 +122,7 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset({State.VERIFICATION}),
             State.LEGAL_REVIEW,
             _ANALYST,
-            (Guard.REASON,),
+            (Guard.REASON, Guard.CALLBACK),
         ),
         Transition(
             "approve",

@@ -363,3 +363,39 @@ class FeeNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} fee {self.amount} {self.currency} ({self.status})"
+
+
+class CallBack(models.Model):
+    """A verification call to the agency (JU-04, JU-07, X-04): the number must come from the
+    agency directory, never from the request itself."""
+
+    class Source(models.TextChoices):
+        DIRECTORY = "directory", _("Agency directory")
+        REQUEST = "request", _("Only from the request or the officer")
+        OTHER = "other", _("Elsewhere")
+
+    class Outcome(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed the officer and the request")
+        NOT_CONFIRMED = "not_confirmed", _("Did not confirm")
+        NO_ANSWER = "no_answer", _("No answer")
+        WRONG_NUMBER = "wrong_number", _("Wrong number")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="callbacks")
+    officer = models.ForeignKey(
+        Officer, on_delete=models.PROTECT, null=True, blank=True, related_name="callbacks"
+    )
+    number = models.CharField(max_length=32)
+    source = models.CharField(max_length=10, choices=Source.choices)
+    warning = models.CharField(max_length=300, blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    note = models.TextField(blank=True)
+    called_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    called_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["called_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case} call to {self.number}: {self.outcome}"

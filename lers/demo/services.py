@@ -198,6 +198,13 @@ def _walk(case: Case, officer: Officer, path: list[str], staff: dict[str, User])
             if case.entity is None:
                 cases.case_route(case=case, by=analyst, entity=Entity.objects.first())
             cases.case_send_to_verification(case=case, by=analyst)
+            cases.callback_record(
+                case=case,
+                by=analyst,
+                number=case.agency.switchboard_phone,
+                outcome="confirmed",
+                note="Switchboard put us through to the officer; request confirmed.",
+            )
             cases.case_verify(
                 case=case, by=analyst, note="Call-back to the agency switchboard: confirmed."
             )

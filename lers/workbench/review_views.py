@@ -16,11 +16,13 @@ from lers.accounts.models import User
 from lers.cases.selectors import case_get_for_staff, case_get_to_take, fee_notice_get_for_staff
 from lers.cases.services import (
     ScopeDecision,
+    callback_record,
     case_approve,
     case_assign,
     case_start_triage,
     fee_notice_issue,
     fee_notice_withdraw,
+    officer_flag,
 )
 from lers.core.errors import DomainError
 from lers.workbench.forms import ScopeForm
@@ -112,3 +114,46 @@ def fee_withdraw(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("workbench-case", reference=reference)
+
+
+@login_required
+@require_POST
+def callback_new(request: HttpRequest, reference: str) -> HttpResponse:
+    """Record a verification call (JU-04, X-04)."""
+    case = case_get_for_staff(request.user, reference)
+    officer = case.officers.filter(pk=request.POST.get("officer") or 0).first()
+    try:
+        callback = callback_record(
+            case=case,
+            by=request.user,
+            number=request.POST.get("number", ""),
+            outcome=request.POST.get("outcome", ""),
+            officer=officer,
+            note=request.POST.get("note", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if callback.warning:
+            messages.warning(request, callback.warning)
+        else:
+            messages.success(request, _("Call-back recorded."))
+    return redirect("workbench-case", reference=case.reference)
+
+
+@login_required
+@require_POST
+def flag(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_get_for_staff(request.user, reference)
+    officer = case.officers.filter(pk=request.POST.get("officer") or 0).first()
+    try:
+        if officer is None:
+            raise DomainError(_("choose an officer of the case"))
+        officer_flag(
+            officer=officer, by=request.user, reason=request.POST.get("reason", ""), case=case
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Officer flagged."))
+    return redirect("workbench-case", reference=case.reference)

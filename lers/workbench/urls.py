@@ -17,6 +17,8 @@ urlpatterns = [
     path("cases/<str:reference>/staff/", review_views.assign, name="workbench-assign"),
     path("cases/<str:reference>/approve/", review_views.approve, name="workbench-approve"),
     path("cases/<str:reference>/fees/", review_views.fee_new, name="workbench-fee"),
+    path("cases/<str:reference>/callbacks/", review_views.callback_new, name="workbench-callback"),
+    path("cases/<str:reference>/flags/", review_views.flag, name="workbench-flag"),
     path(
         "cases/<str:reference>/fees/<int:pk>/withdraw/",
         review_views.fee_withdraw,

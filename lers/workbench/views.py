@@ -14,7 +14,7 @@ from lers.accounts.models import Role
 from lers.accounts.roles import has_role, is_staff_member
 from lers.actions.selectors import case_actions
 from lers.cases.lifecycle import OPEN, State
-from lers.cases.models import Case, Deadline
+from lers.cases.models import CallBack, Case, Deadline
 from lers.cases.permissions import Step, may
 from lers.cases.selectors import (
     QUEUE_LABELS,
@@ -33,11 +33,13 @@ from lers.cases.services import (
     Attachment,
     case_open_for_staff,
     case_resolve_targets,
+    case_signals,
     cross_border_limit,
     document_open,
     message_post,
     subject_decide,
 )
+from lers.cases.services.verification import callback_required
 from lers.core.case_page import apply_transition, case_context
 from lers.core.downloads import attachment_response
 from lers.core.errors import DomainError
@@ -105,6 +107,11 @@ def _page(
     context["can_charge"] = active_policy().fees.may_charge and may(
         request.user, Step.FEE_NOTICE, case
     )
+    context["signals"] = case_signals(case)
+    context["callbacks"] = case.callbacks.select_related("officer__user", "called_by")
+    context["callback_outcomes"] = CallBack.Outcome.choices
+    context["callback_required"] = callback_required(case)
+    context["can_call"] = case.state in OPEN and may(request.user, Step.CALLBACK, case)
     context["members"] = case.staff_members.select_related("user").order_by("added_at")
     if context["can_write"]:
         context["colleagues"] = staff_colleagues(case)

@@ -57,6 +57,11 @@ from lers.cases.services.transitions import (
     case_verify,
     case_withdraw,
 )
+from lers.cases.services.verification import (
+    callback_record,
+    case_signals,
+    officer_flag,
+)
 
 __all__ = [
     "DRAFT_FIELDS",
@@ -65,6 +70,7 @@ __all__ = [
     "Candidate",
     "Confirmed",
     "ScopeDecision",
+    "callback_record",
     "case_add_officer",
     "case_answer",
     "case_approve",
@@ -82,6 +88,7 @@ __all__ = [
     "case_respond",
     "case_route",
     "case_send_to_verification",
+    "case_signals",
     "case_start_triage",
     "case_start_work",
     "case_submit",
@@ -102,6 +109,7 @@ __all__ = [
     "fund_flow_sheet_add",
     "member_add",
     "message_post",
+    "officer_flag",
     "scope_proposal",
     "subject_decide",
     "target_add",

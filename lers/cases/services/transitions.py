@@ -30,6 +30,7 @@ from lers.cases.services.documents import Attachment, attachment_check, attachme
 from lers.cases.services.members import member_add
 from lers.cases.services.review import ScopeDecision, fees_settled, scope_record
 from lers.cases.services.thread import message_create
+from lers.cases.services.verification import callback_guard
 from lers.core.errors import GuardFailed, IllegalTransition, NotPermitted
 from lers.core.i18n import wants_chinese
 from lers.core.policy import active_policy
@@ -80,6 +81,8 @@ def _move(
             extra.update(_checklist_guard(locked, accept_incomplete=accept_incomplete))
         elif guard is Guard.FEES:
             fees_settled(locked)
+        elif guard is Guard.CALLBACK:
+            callback_guard(locked)
     previous = locked.state
     locked.state = transition.target
     fields = ["state", "updated_at"]
