@@ -6,8 +6,10 @@ user per staff role, and an outsider with no role at all.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import translation
 
 from lers.accounts.mfa import totp_provision
@@ -311,3 +313,48 @@ def small_exchange(settings, tmp_path):
     fill_small_exchange(sa.create_engine(url))
     settings.LERS_EXCHANGE_DATABASE_URL = url
     return url
+
+
+@pytest.fixture
+def committed_db(transactional_db: None) -> Iterator[None]:
+    """``transactional_db`` whose flush copes with the append-only audit tables: for tests
+    that need committed data (a live server, migrations). Requesting ``transactional_db``
+    makes this fixture's teardown run before pytest-django's flush."""
+    yield
+    empty_audit_tables()
+
+
+def empty_audit_tables() -> None:
+    """Remove the test's audit rows with the append-only triggers briefly off.
+
+    The triggers refuse to empty a table that holds events: on PostgreSQL a TRUNCATE, on SQLite
+    the row-by-row DELETE that a flush is there. Emptied here, the flush that follows meets
+    empty tables, which the triggers let through by design. The triggers are back on before
+    this transaction commits, so no statement outside it ever runs without them.
+    """
+    from lers.audit.models import AuditEvent, AuditHead
+
+    tables = [AuditEvent._meta.db_table, AuditHead._meta.db_table]
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for table in tables:
+                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+            for table in tables:
+                cursor.execute(f"DELETE FROM {table}")
+            for table in tables:
+                cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+        elif connection.vendor == "sqlite":
+            # SQLite cannot switch a trigger off: drop and re-create it from its own stored SQL.
+            placeholders = ", ".join(["%s"] * len(tables))
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master"
+                f" WHERE type = 'trigger' AND tbl_name IN ({placeholders})",
+                tables,
+            )
+            triggers = cursor.fetchall()
+            for name, _ in triggers:
+                cursor.execute(f'DROP TRIGGER "{name}"')
+            for table in tables:
+                cursor.execute(f"DELETE FROM {table}")
+            for _, sql in triggers:
+                cursor.execute(sql)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from django.conf import settings
 from django.urls import reverse
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 from lers.accounts.models import Role, User
 from lers.agencies.models import Officer
@@ -14,6 +15,8 @@ from lers.cases.lifecycle import EXPLANATIONS, State
 from lers.cases.models import Case, Deadline, Message
 from lers.core.mail import mail_enqueue
 from lers.core.policy import active_policy
+
+UNHELD = gettext_lazy("Nobody holds this case yet: take it from the queue to read the message.")
 
 # Moves whose message is written for the agency; every other move's note stays with the staff.
 SHARED_TEXT = frozenset({"request_information", "answer", "decline", "withdraw"})
@@ -50,7 +53,13 @@ def notify_deadline(deadline: Deadline) -> None:
     mail_enqueue(
         to=recipients,
         template="deadline",
-        context={"case": case, "deadline": deadline},
+        context={
+            "case": case,
+            "deadline": deadline,
+            # The officers know their case; staff read its title only when someone holds it.
+            "show_title": deadline.kind == Deadline.Kind.AGENCY_ANSWER
+            or case.assignee_id is not None,
+        },
     )
 
 
@@ -101,6 +110,10 @@ def notify_message(message: Message) -> None:
         "attachments": [d.original_name for d in message.attachments.all()],
     }
     if hasattr(message.author, "officer"):
+        if case.assignee is None:
+            # Nobody holds the case: the analysts hear that it waits, not what it says (staff
+            # read a case's content only when they are on it).
+            context = {**context, "body": UNHELD, "attachments": []}
         # Each staff member reads it in their own language, not the writing officer's.
         for user in _staff_users_holding(case):
             mail_enqueue(

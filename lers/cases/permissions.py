@@ -66,14 +66,6 @@ def is_on_case(user: User, case: Case) -> bool:
     return CaseMember.objects.filter(case=case, user=user).exists()
 
 
-def may_read_case(user: User, case: Case) -> bool:
-    """Staff read a case (and the user data reached through it) when they are on it;
-    auditors read every submitted case. Drafts stay with their agency."""
-    if case.state == State.DRAFT:
-        return False
-    return is_auditor(user) or (bool(roles_of(user) & CASE_WORKERS) and is_on_case(user, case))
-
-
 def require_on_case(user: User, case: Case) -> None:
     if not is_on_case(user, case):
         raise NotPermitted(_("you are not assigned to this case"))

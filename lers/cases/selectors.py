@@ -148,9 +148,9 @@ def staff_queue(
     return cases
 
 
-def queue_counts(user: User) -> dict[Queue, int]:
-    """The front page's counts: one aggregate query over the open cases."""
-    overview = case_overview(user)
+def queue_counts(user: User, *, state: str = "", profile: str = "") -> dict[Queue, int]:
+    """The front page's counts, under the same filters as the list: one aggregate query."""
+    overview = staff_queue(user, Queue.ALL, state=state, profile=profile)
     counts = overview.aggregate(
         **{q.value: Count("pk", filter=_queue_filter(q, user), distinct=True) for q in Queue}
     )

@@ -35,6 +35,9 @@ class StaffMessageForm(forms.Form):
             field.initial = "other"
 
 
+MOMENT_FORMATS = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
+
+
 class ScopeForm(forms.Form):
     """The approved scope (JU-09): offered as the request made it, to be narrowed."""
 
@@ -44,8 +47,20 @@ class ScopeForm(forms.Form):
     categories = forms.MultipleChoiceField(
         label=_("Categories of records"), required=False, widget=forms.CheckboxSelectMultiple
     )
-    period_start = forms.DateTimeField(label=_("Period from (UTC)"), required=False)
-    period_end = forms.DateTimeField(label=_("Period to (UTC)"), required=False)
+    # One format in every language (zh's default drops the seconds, and with them the
+    # request's own bounds).
+    period_start = forms.DateTimeField(
+        label=_("Period from (UTC)"),
+        required=False,
+        input_formats=MOMENT_FORMATS,
+        widget=forms.DateTimeInput(format=MOMENT_FORMATS[0]),
+    )
+    period_end = forms.DateTimeField(
+        label=_("Period to (UTC)"),
+        required=False,
+        input_formats=MOMENT_FORMATS,
+        widget=forms.DateTimeInput(format=MOMENT_FORMATS[0]),
+    )
     actions = forms.MultipleChoiceField(
         label=_("Actions"), required=False, widget=forms.CheckboxSelectMultiple
     )

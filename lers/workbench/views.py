@@ -78,7 +78,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     for case in cases:
         case.readable = case.pk in readable
-    counts = queue_counts(request.user)
+    counts = queue_counts(request.user, state=state, profile=profile)
     return render(
         request,
         "workbench/queue.html",

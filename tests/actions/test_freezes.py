@@ -209,3 +209,13 @@ def test_a_freeze_is_approved_only_by_another_approver_on_the_case(subject_case,
     with pytest.raises(NotPermitted, match="not assigned"):
         freeze_approve(freeze=freeze, by=elsewhere)
     assert freeze_approve(freeze=freeze, by=approver).approved_by == approver
+
+
+@pytest.mark.req("JU-09", "X-10")
+def test_an_account_rejected_after_the_approval_is_no_longer_reached(subject_case, analyst):
+    from lers.cases.models import SubjectMatch
+
+    match = SubjectMatch.objects.get(target__case=subject_case, uid="10000001", status="confirmed")
+    cases_services.subject_decide(match=match, by=analyst, confirm=False, note="Wrong person.")
+    with pytest.raises(DomainError, match="not among the approved scope's subjects"):
+        requested(subject_case, analyst, uid="10000001", days=10)

@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 import pytest
-from django.db import connection, transaction
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -114,52 +113,10 @@ def browser(chromium_executable: str) -> Iterator[Browser]:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = saved
 
 
-def _empty_audit_tables() -> None:
-    """Remove the test's audit rows with the append-only triggers briefly off.
-
-    The triggers refuse to empty a table that holds events: on PostgreSQL a TRUNCATE, on SQLite
-    the row-by-row DELETE that a flush is there. Emptied here, the flush that follows meets
-    empty tables, which the triggers let through by design. The triggers are back on before
-    this transaction commits, so no statement outside it ever runs without them.
-    """
-    from lers.audit.models import AuditEvent, AuditHead
-
-    tables = [AuditEvent._meta.db_table, AuditHead._meta.db_table]
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            for table in tables:
-                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
-            for table in tables:
-                cursor.execute(f"DELETE FROM {table}")
-            for table in tables:
-                cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
-        elif connection.vendor == "sqlite":
-            # SQLite cannot switch a trigger off: drop and re-create it from its own stored SQL.
-            placeholders = ", ".join(["%s"] * len(tables))
-            cursor.execute(
-                "SELECT name, sql FROM sqlite_master"
-                f" WHERE type = 'trigger' AND tbl_name IN ({placeholders})",
-                tables,
-            )
-            triggers = cursor.fetchall()
-            for name, _ in triggers:
-                cursor.execute(f'DROP TRIGGER "{name}"')
-            for table in tables:
-                cursor.execute(f"DELETE FROM {table}")
-            for _, sql in triggers:
-                cursor.execute(sql)
-
-
 @pytest.fixture
-def browser_db(transactional_db: None) -> Iterator[None]:
-    """``transactional_db`` whose flush copes with the append-only audit tables.
-
-    A browser test needs committed data (the live server reads it from another thread), so
-    pytest-django flushes every table after the test. Requesting ``transactional_db`` makes
-    this fixture's teardown run before that flush.
-    """
+def browser_db(committed_db: None) -> Iterator[None]:
+    """Committed data: the live server reads it from another thread."""
     yield
-    _empty_audit_tables()
 
 
 def _screenshot_directory() -> Path:

@@ -124,3 +124,24 @@ def test_a_member_adds_a_colleague_from_the_case_page(client, make_case, analyst
     )
     page = as_user(client, reviewer2).get(reverse("workbench-case", args=[case.reference]))
     assert page.status_code == 200
+
+
+@pytest.mark.req("JU-09")
+def test_the_offered_scope_approves_unchanged_in_chinese_too(make_case, reviewer):
+    """The form's own rendering of the request's period parses back to the same seconds in
+    every language (zh's default format would drop them and refuse the offer)."""
+    from django.utils import translation
+
+    from lers.workbench.forms import ScopeForm
+
+    case = make_case(State.LEGAL_REVIEW)
+    with translation.override("zh-hans"):
+        offered = ScopeForm(case)
+        data = {name: offered[name].value() for name in ("subjects", "categories", "actions")}
+        for name in ("period_start", "period_end"):
+            data[name] = re.search(r'value="([^"]+)"', str(offered[name])).group(1)
+        data["note"] = "As requested."
+        bound = ScopeForm(case, data)
+        assert bound.is_valid(), bound.errors
+    assert bound.cleaned_data["period_start"] == case.timeframe_start.replace(microsecond=0)
+    assert bound.cleaned_data["period_end"] == case.timeframe_end.replace(microsecond=0)

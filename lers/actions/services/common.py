@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from lers.cases.models import Case
-from lers.cases.selectors import approved_scope
+from lers.cases.selectors import approved_scope, confirmed_subjects
 from lers.core.errors import GuardFailed
 from lers.core.policy import active_policy
 
@@ -34,8 +34,10 @@ def approved_reach(case: Case, effect: str | None = None) -> Reach:
         effects = {types[a].effect for a in scope.actions if a in types}
         if effect not in effects:
             raise GuardFailed(_("the approved scope does not include this action"))
+    # An account a person rejected after the approval is no longer reached.
+    still_confirmed = set(confirmed_subjects(case))
     return Reach(
-        uids=list(scope.subjects),
+        uids=[uid for uid in scope.subjects if uid in still_confirmed],
         categories=list(scope.categories),
         start=scope.period_start,
         end=scope.period_end,

@@ -5,21 +5,75 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def holders_are_members(apps, schema_editor):
-    """Cases held before membership existed: their holder is on them."""
+# Frozen here: the categories when scopes were introduced.
+CATEGORIES = [
+    "account",
+    "kyc",
+    "deposit_addresses",
+    "deposits",
+    "withdrawals",
+    "internal_transfers",
+    "balances",
+    "logins",
+    "devices",
+]
+APPROVED_OR_LATER = ("approved", "in_progress", "responded", "closed")
+
+
+def existing_cases(apps, schema_editor):
+    """Cases from before membership and scopes: the staff who already worked on a case (its
+    holder and the staff in its audit trail) stay on it, and a case approved before scopes
+    existed keeps what it was approved as, the request itself."""
     Case = apps.get_model("cases", "Case")
     CaseMember = apps.get_model("cases", "CaseMember")
-    for case_id, user_id in Case.objects.filter(assignee__isnull=False).values_list(
-        "pk", "assignee_id"
-    ):
-        CaseMember.objects.get_or_create(
-            case_id=case_id, user_id=user_id, defaults={"added_by_id": user_id}
+    ApprovedScope = apps.get_model("cases", "ApprovedScope")
+    SubjectMatch = apps.get_model("cases", "SubjectMatch")
+    RoleGrant = apps.get_model("accounts", "RoleGrant")
+    AuditEvent = apps.get_model("audit", "AuditEvent")
+    workers = set(
+        RoleGrant.objects.filter(
+            role__in=["intake_analyst", "legal_reviewer", "approver", "operator"]
+        ).values_list("user_id", flat=True)
+    )
+    for case in Case.objects.exclude(state="draft").iterator():
+        events = AuditEvent.objects.filter(case_ref=case.reference)
+        members = set(events.exclude(actor_id=None).values_list("actor_id", flat=True)) & workers
+        if case.assignee_id is not None:
+            members.add(case.assignee_id)
+        for user_id in members:
+            CaseMember.objects.get_or_create(
+                case_id=case.pk, user_id=user_id, defaults={"added_by_id": user_id}
+            )
+        if case.state not in APPROVED_OR_LATER or ApprovedScope.objects.filter(case_id=case.pk):
+            continue
+        approval = events.filter(action="case.approve").order_by("-seq").first()
+        approver = approval.actor_id if approval is not None else case.assignee_id
+        if approver is None:
+            continue
+        ApprovedScope.objects.create(
+            case_id=case.pk,
+            subjects=sorted(
+                set(
+                    SubjectMatch.objects.filter(
+                        target__case_id=case.pk, status="confirmed"
+                    ).values_list("uid", flat=True)
+                )
+            ),
+            categories=list(case.data_categories or CATEGORIES),
+            period_start=case.timeframe_start,
+            period_end=case.timeframe_end,
+            actions=list(case.request_types),
+            note="Recorded when approved scopes were introduced: the request as approved.",
+            approved_by_id=approver,
+            approved_at=approval.occurred_at if approval is not None else case.updated_at,
         )
 
 
 class Migration(migrations.Migration):
     dependencies = [
         ("cases", "0004_subject_matches"),
+        ("accounts", "0001_initial"),
+        ("audit", "0002_append_only"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -160,5 +214,5 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(holders_are_members, migrations.RunPython.noop),
+        migrations.RunPython(existing_cases, migrations.RunPython.noop),
     ]

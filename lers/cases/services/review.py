@@ -69,10 +69,10 @@ def scope_proposal(case: Case) -> ScopeDecision:
         return ScopeDecision()
     return ScopeDecision(
         subjects=confirmed_subjects(case),
-        categories=list(case.data_categories or []),
+        categories=list(case.data_categories or DATA_CATEGORIES),
         period_start=case.timeframe_start,
         period_end=case.timeframe_end,
-        actions=list(case.request_types),
+        actions=[t for t in case.request_types if t in active_policy().request_types],
     )
 
 
@@ -125,9 +125,14 @@ def _check_scope(case: Case, decision: ScopeDecision) -> list[str]:
         raise GuardFailed(_("the approved period starts before the requested timeframe"))
     if case.timeframe_end is not None and (end is None or end > case.timeframe_end):
         raise GuardFailed(_("the approved period ends after the requested timeframe"))
+    unknown = sorted(set(decision.actions) - set(policy.request_types))
+    if unknown:
+        raise GuardFailed(
+            _("Not a request type of this policy: %(what)s") % {"what": ", ".join(unknown)}
+        )
     effects = {policy.request_types[a].effect for a in decision.actions}
-    if "disclosure" in effects and not decision.categories:
-        raise GuardFailed(_("approve at least one category of records to disclose"))
+    if effects & {"disclosure", "preservation"} and not decision.categories:
+        raise GuardFailed(_("approve at least one category of records to disclose or preserve"))
     narrowed = []
     if confirmed - set(decision.subjects):
         narrowed.append("subjects")
