@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "lers.agencies",
     "lers.cases",
     "lers.actions",
+    "lers.productions",
     "lers.portal",
     "lers.workbench",
     "lers.demo",

@@ -17,11 +17,14 @@ from lers.accounts.models import Role, User
 from lers.accounts.services import role_grant
 from lers.agencies.models import Agency, Officer
 from lers.cases import services as cases
+from lers.cases.categories import DATA_CATEGORIES
 from lers.cases.lifecycle import State
-from lers.cases.models import Case, Entity
+from lers.cases.models import Case, Entity, SubjectMatch
 from lers.cases.services.verification import callback_required
 from lers.core.policy import active_policy
 from lers.demo.services import complete_request
+from lers.jobs.worker import Worker
+from tests.exchange.small import ETH, TRON
 
 PASSWORD = "correct-horse-battery-staple"
 # Every persona has a second factor, as every real account must (X-01).
@@ -358,3 +361,33 @@ def empty_audit_tables() -> None:
                 cursor.execute(f"DELETE FROM {table}")
             for _, sql in triggers:
                 cursor.execute(sql)
+
+
+@pytest.fixture
+def subject_case(small_exchange, make_case, officer_a, analyst, reviewer, approver, operator):
+    case = make_case(State.DRAFT)
+    types = active_policy().request_types
+    wanted = [t for t in types if types[t].effect in ("disclosure", "freeze", "preservation")]
+    Case.objects.filter(pk=case.pk).update(
+        request_types=wanted, data_categories=list(DATA_CATEGORIES)
+    )
+    case.targets.all().delete()
+    cases.target_add(case=case, by=officer_a, kind="address", value=ETH, chain="ETH")
+    cases.target_add(case=case, by=officer_a, kind="address", value=TRON, chain="TRX")
+    cases.case_submit(case=case, by=officer_a, accept_incomplete=True)
+    case = cases.case_start_triage(case=case, by=analyst)
+    for colleague in (reviewer, approver, operator):
+        cases.case_assign(case=case, by=analyst, user=colleague)
+    cases.case_resolve_targets(case=case, by=analyst)
+    for match in SubjectMatch.objects.filter(target__case=case, target__value=ETH):
+        cases.subject_decide(match=match, by=analyst, confirm=True)
+    cases.case_send_to_verification(case=case, by=analyst)
+    cases.case_verify(case=case, by=analyst, note="Call-back confirmed.")
+    cases.case_approve(case=case, by=reviewer, note="Approved as requested.")
+    case.refresh_from_db()
+    return case
+
+
+def run_jobs() -> int:
+    """Everything the queue holds that is due now, as a worker would run it."""
+    return Worker(worker_id="test", periodic={}).run(burst=True)

@@ -92,6 +92,47 @@ class DataSource:
             statement = statement.where(self.column(record, "time") >= self._moment(since))
         yield from self._stream(statement, chunk_rows)
 
+    def count_of_accounts(
+        self,
+        record: str,
+        uids: Sequence[str],
+        *,
+        start: dt.datetime | None = None,
+        end: dt.datetime | None = None,
+    ) -> int:
+        """How many rows ``rows_of_accounts`` will stream (for a progress bar)."""
+        if not uids or not self.has(record):
+            return 0
+        statement = self._of_accounts(record, uids, start, end, ordered=False)
+        with self.engine.connect() as conn:
+            return int(
+                conn.execute(sa.select(sa.func.count()).select_from(statement.subquery())).scalar()
+                or 0
+            )
+
+    def _of_accounts(
+        self,
+        record: str,
+        uids: Sequence[str],
+        start: dt.datetime | None,
+        end: dt.datetime | None,
+        *,
+        ordered: bool,
+    ) -> sa.Select[Any]:
+        owners = [f for f in ("uid", "from_uid", "to_uid") if self.has(record, f)]
+        statement = self._select(record).where(
+            sa.or_(*(self.column(record, f).in_(list(uids)) for f in owners))
+        )
+        if self.has(record, "time"):
+            time = self.column(record, "time")
+            if start is not None:
+                statement = statement.where(time >= self._moment(start))
+            if end is not None:
+                statement = statement.where(time <= self._moment(end))
+            if ordered:
+                statement = statement.order_by(time)
+        return statement
+
     def rows_of_accounts(
         self,
         record: str,
@@ -106,18 +147,19 @@ class DataSource:
         preservation or a production may read, streamed."""
         if not uids or not self.has(record):
             return
-        owners = [f for f in ("uid", "from_uid", "to_uid") if self.has(record, f)]
-        statement = self._select(record).where(
-            sa.or_(*(self.column(record, f).in_(list(uids)) for f in owners))
-        )
-        if self.has(record, "time"):
-            time = self.column(record, "time")
-            if start is not None:
-                statement = statement.where(time >= self._moment(start))
-            if end is not None:
-                statement = statement.where(time <= self._moment(end))
-            statement = statement.order_by(time)
-        yield from self._stream(statement, chunk_rows)
+        statement = self._of_accounts(record, uids, start, end, ordered=True)
+        if self.engine.dialect.name != "sqlite":
+            yield from self._stream(statement, chunk_rows)
+            return
+        # SQLite hands back its naive UTC text: the times leave as times, in UTC (JU-18).
+        times = [f for f in self.fields(record) if f == "time" or f.endswith("_at")]
+        for chunk in self._stream(statement, chunk_rows):
+            for row in chunk:
+                for name in times:
+                    value = row.get(name)
+                    if isinstance(value, str) and value:
+                        row[name] = dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
+            yield chunk
 
     def _moment(self, value: dt.datetime) -> Any:
         """A time as this database compares it: SQLite keeps naive UTC text."""

@@ -214,6 +214,11 @@ class Disclosure(Strict):
     approved_scope_may_be_narrower: bool
     minimise_fields: bool
     deidentify_third_parties: bool
+    # How long the agency may download a released production.
+    download_days: int = Field(ge=1, le=90)
+    # With minimise_fields: the fields of each category that leave the exchange; a category
+    # not named here leaves with every field the exchange maps.
+    fields: dict[str, list[str]] = {}
     ref: list[str] = []
 
 

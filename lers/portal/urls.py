@@ -54,4 +54,9 @@ urlpatterns = [
     path("cases/<str:reference>/colleagues/", views.colleague_add, name="portal-colleague-add"),
     path("cases/<str:reference>/extension/", views.extension, name="portal-extension"),
     path("cases/<str:reference>/fees/<int:pk>/", views.fee_answer, name="portal-fee"),
+    path(
+        "cases/<str:reference>/productions/<int:pk>/",
+        views.production_download,
+        name="portal-production",
+    ),
 ]

@@ -38,6 +38,8 @@ from lers.core.case_page import case_context
 from lers.core.downloads import attachment_response
 from lers.core.errors import DomainError
 from lers.portal.forms import ColleagueForm, MessageForm, ReasonForm
+from lers.productions.selectors import OFFICER_VISIBLE, production_get_for_officer
+from lers.productions.services import production_download as production_fetch
 
 
 @login_required
@@ -71,6 +73,7 @@ def _page(
             "follow_ups": follow_ups_for_officer(request.user, case),
             "question": case.messages.filter(is_question=True).order_by("pk").last(),
             "fee_notices": case.fee_notices.all(),
+            "productions": case.productions.filter(state__in=OFFICER_VISIBLE),
         }
     )
     return render(request, "portal/case.html", context, status=status)
@@ -214,3 +217,16 @@ def fee_answer(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
         return _failed(request, notice.case, exc)
     messages.success(request, _("Fee accepted.") if accept else _("Fee refused."))
     return redirect("portal-case", reference=reference)
+
+
+@login_required
+def production_download(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    """The encrypted archive, within the window; every download is on the record (X-08)."""
+    production = production_get_for_officer(request.user, reference, pk)
+    try:
+        archive = production_fetch(production=production, by=request.user)
+    except DomainError as exc:
+        return _failed(request, production.case, exc)
+    return attachment_response(
+        archive, filename=f"{reference}-production-{pk}.zip", content_type="application/zip"
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lers.workbench import access_views, action_views, review_views, views
+from lers.workbench import access_views, action_views, production_views, review_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -66,4 +66,24 @@ urlpatterns = [
         name="workbench-notice-withhold",
     ),
     path("cases/<str:reference>/watchlist/", action_views.tag_new, name="workbench-tag"),
+    path(
+        "cases/<str:reference>/productions/",
+        production_views.production_new,
+        name="workbench-production-new",
+    ),
+    path(
+        "cases/<str:reference>/productions/<int:pk>/",
+        production_views.production_detail,
+        name="workbench-production",
+    ),
+    path(
+        "cases/<str:reference>/productions/<int:pk>/release/",
+        production_views.production_send,
+        name="workbench-production-release",
+    ),
+    path(
+        "cases/<str:reference>/productions/<int:pk>/withdraw/",
+        production_views.production_cancel,
+        name="workbench-production-withdraw",
+    ),
 ]

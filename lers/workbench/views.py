@@ -107,6 +107,10 @@ def _page(
     context["can_charge"] = active_policy().fees.may_charge and may(
         request.user, Step.FEE_NOTICE, case
     )
+    context["productions"] = case.productions.select_related("created_by")
+    context["can_produce"] = case.state in (State.APPROVED, State.IN_PROGRESS) and may(
+        request.user, Step.PRODUCE, case
+    )
     context["signals"] = case_signals(case)
     context["callbacks"] = case.callbacks.select_related("officer__user", "called_by")
     context["callback_outcomes"] = CallBack.Outcome.choices

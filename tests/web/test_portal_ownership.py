@@ -9,6 +9,7 @@ A portal URL with a ``<reference>`` that is not in ROUTES fails the suite (DESIG
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -16,8 +17,11 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, reverse
+from django.utils import timezone
 
 from lers.audit.models import AuditEvent
 from lers.cases.lifecycle import State
@@ -27,6 +31,7 @@ from lers.demo.services import DEMO_PDF
 from lers.jobs.models import Job
 from lers.portal import urls as portal_urls
 from lers.portal.request_views import PAGES
+from lers.productions.models import Production
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.django_db, pytest.mark.req("X-07")]
@@ -79,6 +84,20 @@ class Route:
         if self.request_types:  # make_case asks for information only
             Case.objects.filter(pk=case.pk).update(request_types=list(self.request_types))
             case.refresh_from_db()
+        if self.pk == "production":  # a released production, its archive in storage
+            staff = case.staff_members.first()
+            Production.objects.create(
+                case=case,
+                state=Production.State.RELEASED,
+                archive=default_storage.save(
+                    f"productions/{case.reference}/p.zip", ContentFile(b"PK")
+                ),
+                archive_sha256="0" * 64,
+                created_by=staff.user,
+                released_by=staff.user,
+                released_at=timezone.now(),
+                expires_at=timezone.now() + dt.timedelta(days=14),
+            )
         if self.pk == "fee":  # a fee notice waiting for the agency's answer (JU-19)
             staff = case.staff_members.first()
             FeeNotice.objects.create(
@@ -109,6 +128,8 @@ class Route:
             kwargs["pk"] = owner.documents.order_by("pk").first().pk
         elif self.pk == "fee":
             kwargs["pk"] = owner.fee_notices.order_by("pk").first().pk
+        elif self.pk == "production":
+            kwargs["pk"] = owner.productions.order_by("pk").first().pk
         return reverse(self.name, kwargs=kwargs)
 
 
@@ -170,6 +191,7 @@ ROUTES: list[Route] = [
         request_types=("information", "preservation"),  # else no extension is offered
     ),
     Route("portal-fee", State.TRIAGE, POST, pk="fee", data=lambda ctx: {"decision": "accept"}),
+    Route("portal-production", State.APPROVED, ANY, pk="production"),
 ]
 
 by_route = pytest.mark.parametrize("route", ROUTES, ids=[r.id for r in ROUTES])
@@ -194,6 +216,7 @@ def snapshot(case: Case) -> dict[str, Any]:
         "messages": list(Message.objects.filter(case=case).order_by("pk").values()),
         "deadlines": list(Deadline.objects.filter(case=case).order_by("pk").values()),
         "fees": list(FeeNotice.objects.filter(case=case).order_by("pk").values()),
+        "productions": list(Production.objects.filter(case=case).order_by("pk").values()),
         "cases": list(Case.objects.order_by("pk").values_list("pk", "state")),
         "audit": list(AuditEvent.objects.order_by("seq").values_list("seq", "action")),
         "jobs": list(Job.objects.order_by("pk").values_list("pk", "name")),

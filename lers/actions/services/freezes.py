@@ -20,13 +20,13 @@ from django.utils.translation import gettext_lazy
 from lers.accounts.models import Role, User
 from lers.accounts.roles import roles_of
 from lers.actions.models import Delivery, Freeze
-from lers.actions.services.common import require_subject_in_scope
 from lers.actions.services.deliveries import delivery_enqueue, on_delivery
 from lers.audit.services import audit_record
 from lers.cases.lifecycle import WORKING
 from lers.cases.models import Case
 from lers.cases.notifications import notify_officers
 from lers.cases.permissions import Step, require, require_second_person
+from lers.cases.scope import require_subject_in_scope
 from lers.cases.services.access import lock_case, require_case_worker
 from lers.core.errors import DomainError, IllegalTransition, NotPermitted
 from lers.core.policy import active_policy

@@ -29,7 +29,6 @@ from django.utils.translation import gettext_lazy
 
 from lers.accounts.models import User
 from lers.actions.models import Delivery, PreservationHold
-from lers.actions.services.common import approved_reach
 from lers.actions.services.deliveries import delivery_enqueue, on_delivery
 from lers.audit.services import audit_record
 from lers.cases.categories import DATA_CATEGORIES
@@ -37,6 +36,7 @@ from lers.cases.lifecycle import WORKING
 from lers.cases.models import Case
 from lers.cases.notifications import notify_officers
 from lers.cases.permissions import Step, require
+from lers.cases.scope import approved_reach
 from lers.cases.services.access import lock_case, require_case_worker
 from lers.core.errors import DomainError, IllegalTransition
 from lers.core.exchange import active_source

@@ -18,13 +18,13 @@ from django.utils.translation import gettext as _
 
 from lers.accounts.models import User
 from lers.actions.models import Delivery, Freeze, UserNotice
-from lers.actions.services.common import approved_reach
 from lers.actions.services.deliveries import delivery_enqueue, on_delivery
 from lers.actions.services.freezes import OPEN as OPEN_FREEZES
 from lers.audit.services import audit_record
 from lers.cases.lifecycle import WORKING
 from lers.cases.models import Case
 from lers.cases.notifications import staff_holding
+from lers.cases.scope import approved_reach
 from lers.cases.services.access import lock_case, require_case_worker
 from lers.core.errors import DomainError, IllegalTransition
 from lers.core.mail import mail_enqueue

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ProductionsConfig(AppConfig):
+    name = "lers.productions"
+    label = "productions"

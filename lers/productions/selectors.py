@@ -1,0 +1,28 @@
+"""Productions reached only through a case the asker may see."""
+
+from __future__ import annotations
+
+from lers.accounts.models import User
+from lers.cases.selectors import case_get_for_officer, case_get_for_staff
+from lers.core.errors import NotFound
+from lers.productions.models import Production
+
+OFFICER_VISIBLE = (Production.State.RELEASED, Production.State.DOWNLOADED, Production.State.EXPIRED)
+
+
+def production_get_for_staff(user: User, reference: str, pk: int) -> Production:
+    case = case_get_for_staff(user, reference)
+    production = case.productions.filter(pk=pk).select_related("case").first()
+    if production is None:
+        raise NotFound("no such production")
+    return production
+
+
+def production_get_for_officer(user: User, reference: str, pk: int) -> Production:
+    case = case_get_for_officer(user, reference)
+    production = (
+        case.productions.filter(pk=pk, state__in=OFFICER_VISIBLE).select_related("case").first()
+    )
+    if production is None:
+        raise NotFound("no such production")
+    return production

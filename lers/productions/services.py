@@ -1,0 +1,448 @@
+"""Productions (X-08, JU-15, JU-18): build from the approved scope, release by a second person,
+download by the agency within the window, expire.
+
+The build is a job: it reads the exchange's records for the approved accounts, categories and
+period, keeps the fields the policy discloses, replaces other users' identifiers with aliases,
+renders the package, and encrypts it. Progress is written as it goes.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import logging
+import secrets
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from Crypto.Cipher import AES
+from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from lers.accounts.models import User
+from lers.audit.services import audit_record
+from lers.cases.categories import DATA_CATEGORIES
+from lers.cases.lifecycle import State
+from lers.cases.models import Case
+from lers.cases.notifications import case_url, notify_officers
+from lers.cases.permissions import Step, require, require_second_person
+from lers.cases.scope import Reach, approved_reach
+from lers.cases.services.access import lock_case, require_officer_on_case
+from lers.cases.services.verification import callback_verified
+from lers.core.errors import GuardFailed, IllegalTransition, NotFound
+from lers.core.exchange import active_source
+from lers.core.mail import mail_enqueue
+from lers.core.policy import active_policy
+from lers.exchange.source import DataSource
+from lers.jobs.services import job_enqueue
+from lers.productions.cover import Letter, render_cover
+from lers.productions.models import Production
+from lers.productions.package import (
+    Category,
+    FileEntry,
+    encrypt,
+    render_data,
+    sha256_of,
+    write_manifest,
+)
+
+logger = logging.getLogger("lers.productions")
+BUILD_JOB = "productions.build"
+DELETE_JOB = "productions.delete"
+PRODUCING_STATES = frozenset({State.APPROVED, State.IN_PROGRESS})
+# A data category is a logical record of the exchange; "account" is the users record.
+RECORD_OF = {category: category for category in DATA_CATEGORIES} | {"account": "users"}
+PROGRESS_EVERY_SECONDS = 1.0
+CERTIFICATE = (
+    "The undersigned certifies, for {exchange}, that the files listed below are true and "
+    "complete copies of the records that {exchange} keeps in the ordinary course of its "
+    "business for the accounts, categories of records and period stated above, extracted by "
+    "its systems on {date} UTC without alteration other than the withholding of fields and the "
+    "replacement of other users' identifiers with aliases, as data minimisation requires."
+)
+
+
+# -- the passphrase, sealed until the release ---------------------------------------------------
+
+
+def _key() -> bytes:
+    return hashlib.sha256(b"lers-production-passphrase:" + settings.SECRET_KEY.encode()).digest()
+
+
+def _seal(value: str) -> str:
+    cipher = AES.new(_key(), AES.MODE_GCM)
+    body, tag = cipher.encrypt_and_digest(value.encode())
+    return base64.b64encode(cipher.nonce + tag + body).decode()
+
+
+def _unseal(value: str) -> str:
+    raw = base64.b64decode(value)
+    cipher = AES.new(_key(), AES.MODE_GCM, nonce=raw[:16])
+    return cipher.decrypt_and_verify(raw[32:], raw[16:32]).decode()
+
+
+def new_passphrase() -> str:
+    """Six groups of four characters without look-alikes (about 119 bits)."""
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    return "-".join("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(6))
+
+
+# -- request and build --------------------------------------------------------------------------
+
+
+def production_request(*, case: Case, by: User) -> Production:
+    """Ask the worker to build the package of the approved scope."""
+    with transaction.atomic():
+        locked = lock_case(case)
+        require(by, Step.PRODUCE, locked)
+        if locked.state not in PRODUCING_STATES:
+            raise IllegalTransition(_("a production follows the approval"), state=locked.state)
+        reach = approved_reach(locked, "disclosure")
+        if not reach.uids or not reach.categories:
+            raise GuardFailed(_("the approved scope names no accounts or categories to disclose"))
+        if locked.productions.filter(state=Production.State.BUILDING).exists():
+            raise GuardFailed(_("a production of this case is already being built"))
+        production = Production.objects.create(
+            case=locked, created_by=by, passphrase_sealed=_seal(new_passphrase()), stage="queued"
+        )
+        job_enqueue(
+            name=BUILD_JOB, payload={"production": production.pk}, key=f"build-{production.pk}"
+        )
+        audit_record(
+            actor=by,
+            action="production.requested",
+            obj=production,
+            case_ref=locked.reference,
+            payload={"subjects": reach.uids, "categories": reach.categories},
+        )
+    return production
+
+
+class Deidentifier:
+    """Other users of the exchange in the rows (the other side of an internal transfer) get a
+    stable alias within the package (JU-15)."""
+
+    OWNERS = ("uid", "from_uid", "to_uid")
+
+    def __init__(self, subjects: list[str]) -> None:
+        self.subjects = set(subjects)
+        self.aliases: dict[str, str] = {}
+
+    def __call__(self, category: str, row: dict[str, Any]) -> dict[str, Any]:
+        for name in self.OWNERS:
+            value = row.get(name)
+            if value is not None and str(value) not in self.subjects:
+                row[name] = self.alias(str(value))
+        return row
+
+    def alias(self, uid: str) -> str:
+        if uid not in self.aliases:
+            self.aliases[uid] = f"third-party-{len(self.aliases) + 1}"
+        return self.aliases[uid]
+
+
+def disclosed_fields(source: DataSource, category: str) -> list[str]:
+    """The mapped fields of the category, minus what the policy withholds (JU-15)."""
+    fields = source.fields(RECORD_OF[category])
+    disclosure = active_policy().disclosure
+    allowed = disclosure.fields.get(category) if disclosure.minimise_fields else None
+    return fields if allowed is None else [f for f in fields if f in allowed]
+
+
+class _Progress:
+    def __init__(self, production: Production, total: int) -> None:
+        self.pk = production.pk
+        self.last = 0.0
+        Production.objects.filter(pk=self.pk).update(stage="records", rows_total=total)
+
+    def __call__(self, done: int) -> None:
+        now = time.monotonic()
+        if now - self.last >= PROGRESS_EVERY_SECONDS:
+            self.last = now
+            Production.objects.filter(pk=self.pk).update(rows_done=done)
+
+
+def _categories(source: DataSource, reach: Reach) -> Iterator[Category]:
+    for category in reach.categories:
+        record = RECORD_OF[category]
+        if not source.has(record):
+            continue
+        yield Category(
+            name=category,
+            title=category,
+            fields=disclosed_fields(source, category),
+            chunks=source.rows_of_accounts(record, reach.uids, start=reach.start, end=reach.end),
+        )
+
+
+def production_build(production_pk: int) -> None:
+    """The job: builds the package once; a production not in 'building' is left alone."""
+    production = Production.objects.select_related("case__agency", "case__entity").get(
+        pk=production_pk
+    )
+    if production.state != Production.State.BUILDING:
+        return
+    case = production.case
+    try:
+        _build(production, case)
+    except Exception as exc:
+        logger.exception("production %s failed", production.pk)
+        Production.objects.filter(pk=production.pk).update(
+            state=Production.State.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000]
+        )
+        audit_record(
+            actor=None,
+            action="production.failed",
+            obj=production,
+            case_ref=case.reference,
+            payload={"error": type(exc).__name__},
+        )
+
+
+def _build(production: Production, case: Case) -> None:
+    reach = approved_reach(case, "disclosure")
+    source = active_source()
+    policy = active_policy()
+    total = sum(
+        source.count_of_accounts(RECORD_OF[c], reach.uids, start=reach.start, end=reach.end)
+        for c in reach.categories
+    )
+    progress = _Progress(production, total)
+    deidentify = Deidentifier(reach.uids) if policy.disclosure.deidentify_third_parties else None
+    with tempfile.TemporaryDirectory(prefix="lers-production-") as work:
+        directory = Path(work) / "package"
+        directory.mkdir()
+        package = render_data(
+            directory, _categories(source, reach), transform=deidentify, progress=progress
+        )
+        Production.objects.filter(pk=production.pk).update(stage="cover", rows_done=total)
+        now = timezone.now()
+        exchange = case.entity.name if case.entity else policy.profile.name
+        letter = Letter(
+            reference=case.reference,
+            agency=case.agency.name,
+            agency_case_number=case.agency_case_number,
+            officers=[str(o.user) for o in case.officers.select_related("user")],
+            exchange=exchange,
+            subjects=reach.uids,
+            categories=reach.categories,
+            period=f"{_moment(reach.start)} – {_moment(reach.end)}",
+            created_at=now,
+            certificate=CERTIFICATE.format(exchange=exchange, date=f"{now:%Y-%m-%d %H:%M}"),
+            prepared_by=str(production.created_by),
+        )
+        cover = directory / "cover-letter.pdf"
+        render_cover(cover, letter, package.files)
+        package.files.append(FileEntry(cover.name, sha256_of(cover), cover.stat().st_size))
+        about = {
+            "case": case.reference,
+            "agency": case.agency.name,
+            "created_at": now.isoformat(),
+            "subjects": reach.uids,
+            "categories": reach.categories,
+            "period": [_moment(reach.start), _moment(reach.end)],
+            "third_parties_aliased": len(deidentify.aliases) if deidentify else 0,
+            "times": "UTC",
+        }
+        write_manifest(package, about)
+        Production.objects.filter(pk=production.pk).update(stage="encrypting")
+        archive = Path(work) / "package.zip"
+        digest = encrypt(package, archive, _unseal(production.passphrase_sealed))
+        name = f"productions/{case.reference}/{production.pk}-{secrets.token_hex(8)}.zip"
+        with archive.open("rb") as handle:
+            stored = default_storage.save(name, File(handle))
+        size = archive.stat().st_size
+    manifest = {
+        **about,
+        "files": [
+            {"name": f.name, "sha256": f.sha256, "bytes": f.bytes, "rows": f.rows}
+            for f in package.files
+        ],
+    }
+    with transaction.atomic():
+        updated = Production.objects.filter(
+            pk=production.pk, state=Production.State.BUILDING
+        ).update(
+            state=Production.State.READY,
+            stage="ready",
+            manifest=manifest,
+            archive=stored,
+            archive_sha256=digest,
+            archive_bytes=size,
+            built_at=timezone.now(),
+        )
+        if not updated:  # withdrawn meanwhile
+            transaction.on_commit(lambda: default_storage.delete(stored))
+            return
+        audit_record(
+            actor=None,
+            action="production.built",
+            obj=production,
+            case_ref=case.reference,
+            payload={"sha256": digest, "bytes": size, "rows": total},
+        )
+
+
+def _moment(value: dt.datetime | None) -> str:
+    return value.astimezone(dt.UTC).isoformat() if value is not None else "…"
+
+
+# -- release, download, expiry ------------------------------------------------------------------
+
+
+def production_release(*, production: Production, by: User) -> Production:
+    """A second person releases the package (four eyes); the officers get the link, and the
+    passphrase in a separate email. An emergency, and a profile that calls back before any
+    disclosure, release only after a confirmed call-back (X-04, JU-04)."""
+    with transaction.atomic():
+        case = lock_case(production.case)
+        locked = Production.objects.select_for_update().get(pk=production.pk)
+        require(by, Step.PRODUCTION_RELEASE, case)
+        require_second_person(locked.created_by, by, _("production"))
+        if locked.state != Production.State.READY:
+            raise IllegalTransition(
+                _("this production is not ready for release"), state=locked.state
+            )
+        if case.state not in PRODUCING_STATES:
+            raise IllegalTransition(_("the case is not being worked on"), state=case.state)
+        callback_first = (
+            case.urgency == Case.Urgency.EMERGENCY
+            or "disclosure" in active_policy().officer_verification.callback_before
+        )
+        if callback_first and not callback_verified(case):
+            raise GuardFailed(
+                _("Record a confirmed call-back to the agency's directory number before release.")
+            )
+        now = timezone.now()
+        passphrase = _unseal(locked.passphrase_sealed)
+        locked.state = Production.State.RELEASED
+        locked.released_by = by
+        locked.released_at = now
+        locked.expires_at = now + dt.timedelta(days=active_policy().disclosure.download_days)
+        locked.passphrase_sealed = ""
+        locked.save(
+            update_fields=["state", "released_by", "released_at", "expires_at", "passphrase_sealed"]
+        )
+        audit_record(
+            actor=by,
+            action="production.released",
+            obj=locked,
+            case_ref=case.reference,
+            payload={"sha256": locked.archive_sha256, "expires_at": locked.expires_at.isoformat()},
+        )
+        notify_officers(
+            case,
+            gettext_lazy("The exchange's response is ready to download."),
+            [
+                gettext_lazy("Download it from the case page before %(date)s UTC.")
+                % {"date": f"{locked.expires_at:%Y-%m-%d %H:%M}"},
+                f"SHA-256 {locked.archive_sha256}",
+            ],
+        )
+        for officer in case.officers.select_related("user").exclude(user__email=""):
+            mail_enqueue(
+                to=[officer.user.email],
+                template="production_passphrase",
+                language=officer.user.preferred_language,
+                context={
+                    "case": case,
+                    "passphrase": passphrase,
+                    "url": case_url(case, staff=False),
+                },
+            )
+    return locked
+
+
+def production_download(*, production: Production, by: User) -> IO[bytes]:
+    """An officer on the case downloads the archive within the window; each download is on
+    the record."""
+    with transaction.atomic():
+        case = lock_case(production.case)
+        require_officer_on_case(case, by)
+        locked = Production.objects.select_for_update().get(pk=production.pk)
+        if locked.state not in (Production.State.RELEASED, Production.State.DOWNLOADED):
+            raise NotFound("no such production")
+        now = timezone.now()
+        if locked.expires_at is None or now >= locked.expires_at:
+            raise GuardFailed(
+                _("the download window has closed; ask the exchange to send it again")
+            )
+        locked.downloads += 1
+        locked.first_downloaded_at = locked.first_downloaded_at or now
+        locked.state = Production.State.DOWNLOADED
+        locked.save(update_fields=["downloads", "first_downloaded_at", "state"])
+        audit_record(
+            actor=by,
+            action="production.downloaded",
+            obj=locked,
+            case_ref=case.reference,
+            payload={"download": locked.downloads, "sha256": locked.archive_sha256},
+        )
+    return default_storage.open(locked.archive, "rb")
+
+
+def production_withdraw(*, production: Production, by: User) -> Production:
+    """Staff withdraw a package not yet downloaded (a mistake, a changed scope)."""
+    with transaction.atomic():
+        case = lock_case(production.case)
+        require(by, Step.PRODUCE, case)
+        locked = Production.objects.select_for_update().get(pk=production.pk)
+        if locked.state in (Production.State.EXPIRED, Production.State.WITHDRAWN):
+            raise IllegalTransition(_("this production is already gone"), state=locked.state)
+        locked.state = Production.State.WITHDRAWN
+        locked.passphrase_sealed = ""
+        locked.save(update_fields=["state", "passphrase_sealed"])
+        _delete_archive_after_commit(locked)
+        audit_record(actor=by, action="production.withdrawn", obj=locked, case_ref=case.reference)
+    return locked
+
+
+def _delete_archive_after_commit(production: Production) -> None:
+    if production.archive:
+        job_enqueue(
+            name=DELETE_JOB, payload={"production": production.pk}, key=f"delete-{production.pk}"
+        )
+
+
+def production_delete_archive(production_pk: int) -> None:
+    production = Production.objects.get(pk=production_pk)
+    if production.state not in (Production.State.EXPIRED, Production.State.WITHDRAWN):
+        return
+    if production.archive:
+        default_storage.delete(production.archive)
+        Production.objects.filter(pk=production.pk).update(archive="")
+
+
+def productions_sweep() -> int:
+    """Released packages past their window expire and their archive is deleted, once."""
+    expired = 0
+    due = Production.objects.filter(
+        state__in=[Production.State.RELEASED, Production.State.DOWNLOADED],
+        expires_at__lte=timezone.now(),
+    ).values_list("pk", flat=True)
+    for pk in list(due):
+        with transaction.atomic():
+            locked = Production.objects.select_for_update().select_related("case").get(pk=pk)
+            if locked.state not in (Production.State.RELEASED, Production.State.DOWNLOADED):
+                continue
+            locked.state = Production.State.EXPIRED
+            locked.save(update_fields=["state"])
+            _delete_archive_after_commit(locked)
+            audit_record(
+                actor=None,
+                action="production.expired",
+                obj=locked,
+                case_ref=locked.case.reference,
+                payload={"downloads": locked.downloads},
+            )
+            expired += 1
+    return expired
