@@ -8,7 +8,7 @@ exchange only through the actions port.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -141,24 +141,27 @@ class DataSource:
         start: dt.datetime | None = None,
         end: dt.datetime | None = None,
         chunk_rows: int = 10_000,
+        iso_times: bool = False,
     ) -> Iterator[list[Row]]:
         """Every mapped field of ``record``'s rows that belong to ``uids`` (either side of an
         internal transfer), within [start, end] when the record has a time: exactly what a
-        preservation or a production may read, streamed."""
+        preservation or a production may read, streamed. Times come as aware UTC datetimes,
+        or with ``iso_times`` as ISO 8601 UTC text, ready to be written out (JU-18)."""
         if not uids or not self.has(record):
             return
         statement = self._of_accounts(record, uids, start, end, ordered=True)
-        if self.engine.dialect.name != "sqlite":
+        times = [f for f in self.fields(record) if f == "time" or f.endswith("_at")]
+        sqlite = self.engine.dialect.name == "sqlite"
+        if not times or not (sqlite or iso_times):
             yield from self._stream(statement, chunk_rows)
             return
-        # SQLite hands back its naive UTC text: the times leave as times, in UTC (JU-18).
-        times = [f for f in self.fields(record) if f == "time" or f.endswith("_at")]
+        convert = _sqlite_time(iso_times) if sqlite else _iso_time
         for chunk in self._stream(statement, chunk_rows):
             for row in chunk:
                 for name in times:
                     value = row.get(name)
-                    if isinstance(value, str) and value:
-                        row[name] = dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
+                    if value:
+                        row[name] = convert(value)
             yield chunk
 
     def _moment(self, value: dt.datetime) -> Any:
@@ -177,6 +180,31 @@ class DataSource:
             keys = list(result.keys())
             for partition in result.partitions(chunk_rows):
                 yield [dict(zip(keys, row, strict=True)) for row in partition]
+
+
+def _iso_time(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC).isoformat()
+    return value
+
+
+def _sqlite_time(iso: bool) -> Callable[[Any], Any]:
+    """SQLite hands back its naive UTC text ("2026-03-01 09:00:00.000000"): as an aware
+    datetime, or straight to ISO 8601 UTC text without building one."""
+
+    def to_datetime(value: Any) -> Any:
+        if isinstance(value, str):
+            return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
+        return value
+
+    def to_text(value: Any) -> Any:
+        if isinstance(value, str) and len(value) >= 19 and value[10] == " ":
+            return f"{value[:10]}T{value[11:]}+00:00"
+        return _iso_time(to_datetime(value))
+
+    return to_text if iso else to_datetime
 
 
 def _table(record: Record) -> sa.TableClause:

@@ -11,11 +11,16 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import io
 import json
+import queue
 import re
+import threading
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
@@ -67,7 +72,36 @@ def _column(index: int) -> str:
     return name
 
 
-_CELL = '<c t="inlineStr"><is><t xml:space="preserve">{}</t></is></c>'
+_OPEN = '<row><c t="inlineStr"><is><t xml:space="preserve">'
+_BETWEEN = '</t></is></c><c t="inlineStr"><is><t xml:space="preserve">'
+_CLOSE = "</t></is></c></row>"
+# Private-use sentinels join a chunk's cells and rows into one string, escaped in one pass.
+_CELL_MARK, _ROW_MARK = "\ue000", "\ue001"
+_NEEDS_ESCAPE = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _render_rows(rows: Sequence[Sequence[str]]) -> bytes:
+    """A chunk of rows as sheet XML: joined with sentinels, escaped in one pass, then the
+    sentinels become the markup. Values holding a sentinel, and empty rows, go cell by cell."""
+    if not rows:
+        return b""
+    flat = "".join(chain.from_iterable(rows))
+    if _CELL_MARK in flat or _ROW_MARK in flat or not all(rows):
+        return "".join(
+            "<row>"
+            + "".join(
+                f'<c t="inlineStr"><is><t xml:space="preserve">{_xml_text(v)}</t></is></c>'
+                for v in row
+            )
+            + "</row>"
+            for row in rows
+        ).encode()
+    text = _ROW_MARK.join([_CELL_MARK.join(row) for row in rows])
+    if _NEEDS_ESCAPE.search(flat):
+        text = _xml_text(text)
+    return (
+        _OPEN + text.replace(_CELL_MARK, _BETWEEN).replace(_ROW_MARK, _CLOSE + _OPEN) + _CLOSE
+    ).encode()
 
 
 class XlsxWriter:
@@ -78,7 +112,9 @@ class XlsxWriter:
     def __init__(self, path: Path) -> None:
         self._zip = zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1)
         self._sheets: list[str] = []
-        self._stream: IO[bytes] | None = None
+        self._thread: threading.Thread | None = None
+        self._queue: queue.Queue[bytes | None] = queue.Queue()
+        self._error: BaseException | None = None
         self._rows = 0
         self._base = ""
         self._header: Sequence[str] = ()
@@ -91,8 +127,12 @@ class XlsxWriter:
     def _open_sheet(self, name: str) -> None:
         self._sheets.append(name[:31])
         index = len(self._sheets)
-        self._stream = self._zip.open(f"xl/worksheets/sheet{index}.xml", "w", force_zip64=True)
-        self._stream.write(
+        stream = self._zip.open(f"xl/worksheets/sheet{index}.xml", "w", force_zip64=True)
+        self._queue = queue.Queue(maxsize=4)  # bounded: a few chunks in flight, no more
+        self._error = None
+        self._thread = threading.Thread(target=self._drain, args=(stream,), daemon=True)
+        self._thread.start()
+        self._write(
             b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
             b"<sheetData>"
@@ -100,24 +140,47 @@ class XlsxWriter:
         self._rows = 0
         self.rows([self._header])
 
-    def rows(self, rows: Iterable[Sequence[str]]) -> None:
-        assert self._stream is not None
-        parts = []
-        for row in rows:
-            if self._rows >= XLSX_MAX_ROWS:
-                self._stream.write("".join(parts).encode())
-                parts = []
+    def _drain(self, stream: IO[bytes]) -> None:
+        """The writer thread: deflate releases the GIL, so compression runs beside the
+        rendering of the next rows."""
+        try:
+            while (data := self._queue.get()) is not None:
+                stream.write(data)
+        except BaseException as exc:  # reported to the producer at its next write
+            self._error = exc
+            while self._queue.get() is not None:
+                pass
+        finally:
+            stream.close()
+
+    def rows(self, rows: Sequence[Sequence[str]]) -> None:
+        """Appends rows; a chunk is rendered as one string (escaping once per chunk, not per
+        cell), and compressed by the writer thread while the next chunk is read."""
+        start = 0
+        while start < len(rows):
+            room = XLSX_MAX_ROWS - self._rows
+            if room <= 0:
                 self._close_sheet()
                 self._open_sheet(f"{self._base[:27]} ({len(self._sheets) + 1})")
-            self._rows += 1
-            parts.append("<row>" + "".join([_CELL.format(_xml_text(v)) for v in row]) + "</row>")
-        self._stream.write("".join(parts).encode())
+                continue
+            part = rows[start : start + room]
+            self._rows += len(part)
+            self._write(_render_rows(part))
+            start += len(part)
+
+    def _write(self, data: bytes) -> None:
+        if self._error is not None:
+            raise self._error
+        self._queue.put(data)
 
     def _close_sheet(self) -> None:
-        if self._stream is not None:
-            self._stream.write(b"</sheetData></worksheet>")
-            self._stream.close()
-            self._stream = None
+        if self._thread is not None:
+            self._write(b"</sheetData></worksheet>")
+            self._queue.put(None)
+            self._thread.join()
+            self._thread = None
+            if self._error is not None:
+                raise self._error
 
     def close(self) -> None:
         self._close_sheet()
@@ -177,12 +240,14 @@ class XlsxWriter:
 
 @dataclass
 class Category:
-    """One category's rows: its fields (already minimised) and its chunks of rows."""
+    """One category's rows: its fields (already minimised), its chunks of rows, and what
+    rewrites a row before it is written (the de-identification of third parties)."""
 
     name: str
     title: str
     fields: list[str]
     chunks: Iterable[list[dict[str, Any]]]
+    transform: Callable[[dict[str, Any]], dict[str, Any]] | None = None
 
 
 @dataclass
@@ -203,56 +268,94 @@ class Package:
         return next(f for f in self.files if f.name == name)
 
 
-Transform = Callable[[str, dict[str, Any]], dict[str, Any]]
+class _HashedFile:
+    """A file written in text chunks whose SHA-256 is taken on the way (no second read)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.handle = path.open("wb")
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def write(self, text: str) -> None:
+        data = text.encode("utf-8")
+        self.digest.update(data)
+        self.size += len(data)
+        self.handle.write(data)
+
+    def close(self) -> FileEntry:
+        self.handle.close()
+        return FileEntry(self.path.name, self.digest.hexdigest(), self.size)
+
+
+def _picker(fields: list[str]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    """The row's values in field order (itemgetter returns a bare value for one field)."""
+    if len(fields) == 1:
+        only = fields[0]
+        return lambda row: (row[only],)
+    return itemgetter(*fields)
+
+
+def _texts(values: list[Any]) -> list[str]:
+    return [v if type(v) is str else cell(v) for v in values]
 
 
 def render_data(
     directory: Path,
     categories: Iterable[Category],
     *,
-    transform: Transform | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> Package:
-    """Writes ``<category>.csv`` for each category, ``records.json`` and ``records.xlsx``,
-    reading each category's rows once. ``transform`` rewrites a row before it is written (the
-    de-identification of third parties); ``progress`` hears the rows written so far."""
+    """Writes ``<category>.csv`` for each category, ``records.json`` (per category its fields
+    and its rows) and ``records.xlsx`` (a sheet per category), reading each category's rows
+    once, a chunk at a time; ``progress`` hears the rows written so far."""
     package = Package(directory)
     done = 0
     xlsx = XlsxWriter(directory / "records.xlsx")
-    with (directory / "records.json").open("w", encoding="utf-8") as js:
-        js.write('{"categories": {')
-        for index, category in enumerate(categories):
-            name = f"{category.name}.csv"
-            rows = 0
-            js.write(("," if index else "") + json.dumps(category.name) + ": [")
-            xlsx.sheet(category.title, category.fields)
-            with (directory / name).open("w", encoding="utf-8", newline="") as out:
-                writer = csv.writer(out)
-                writer.writerow(category.fields)
-                for chunk in category.chunks:
-                    if transform is not None:
-                        chunk = [transform(category.name, row) for row in chunk]
-                    values = [[cell(row.get(f)) for f in category.fields] for row in chunk]
-                    writer.writerows(values)
-                    xlsx.rows(values)
-                    records = [dict(zip(category.fields, v, strict=True)) for v in values]
-                    text = json.dumps(records, ensure_ascii=False)[1:-1]
-                    if text:
-                        js.write(("," if rows else "") + text)
-                    rows += len(values)
-                    done += len(values)
-                    if progress is not None:
-                        progress(done)
-            js.write("]")
-            path = directory / name
-            package.files.append(
-                FileEntry(name, sha256_of(path), path.stat().st_size, rows, category.name)
-            )
-        js.write("}}")
+    js = _HashedFile(directory / "records.json")
+    js.write('{"categories": {')
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for index, category in enumerate(categories):
+        out = _HashedFile(directory / f"{category.name}.csv")
+        fields = category.fields
+        pick = _picker(fields)
+        rows = 0
+        header = json.dumps(fields, ensure_ascii=False)
+        js.write(
+            ("," if index else "") + f'{json.dumps(category.name)}: {{"fields": {header}, "rows": ['
+        )
+        xlsx.sheet(category.title, fields)
+        writer.writerow(fields)
+        for chunk in category.chunks:
+            if category.transform is not None:
+                chunk = [category.transform(row) for row in chunk]
+            values = [_texts(list(pick(row))) for row in chunk]
+            writer.writerows(values)
+            out.write(buffer.getvalue())
+            buffer.seek(0)
+            buffer.truncate()
+            xlsx.rows(values)
+            text = json.dumps(values, ensure_ascii=False)[1:-1]
+            if text:
+                js.write(("," if rows else "") + text)
+            rows += len(values)
+            done += len(values)
+            if progress is not None:
+                progress(done)
+        if buffer.tell():  # the header of a category without rows
+            out.write(buffer.getvalue())
+            buffer.seek(0)
+            buffer.truncate()
+        js.write("]}")
+        entry = out.close()
+        entry.rows, entry.category = rows, category.name
+        package.files.append(entry)
+    js.write("}}")
+    package.files.append(js.close())
     xlsx.close()
-    for name in ("records.json", "records.xlsx"):
-        path = directory / name
-        package.files.append(FileEntry(name, sha256_of(path), path.stat().st_size))
+    path = directory / "records.xlsx"
+    package.files.append(FileEntry(path.name, sha256_of(path), path.stat().st_size))
     return package
 
 
@@ -280,7 +383,13 @@ def encrypt(package: Package, archive: Path, passphrase: str) -> str:
         zf.setpassword(passphrase.encode())
         zf.setencryption(pyzipper.WZ_AES, nbits=256)
         for entry in package.files:
-            zf.write(package.directory / entry.name, arcname=entry.name)
+            packed = entry.name.endswith((".xlsx", ".pdf"))  # compressed already
+            zf.write(
+                package.directory / entry.name,
+                arcname=entry.name,
+                compress_type=pyzipper.ZIP_STORED if packed else pyzipper.ZIP_DEFLATED,
+                compresslevel=None if packed else 1,
+            )
     return sha256_of(archive)
 
 

@@ -15,9 +15,8 @@ import logging
 import secrets
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from Crypto.Cipher import AES
 from django.conf import settings
@@ -30,37 +29,26 @@ from django.utils.translation import gettext_lazy
 
 from lers.accounts.models import User
 from lers.audit.services import audit_record
-from lers.cases.categories import DATA_CATEGORIES
 from lers.cases.lifecycle import State
 from lers.cases.models import Case
 from lers.cases.notifications import case_url, notify_officers
 from lers.cases.permissions import Step, require, require_second_person
-from lers.cases.scope import Reach, approved_reach
+from lers.cases.scope import approved_reach
 from lers.cases.services.access import lock_case, require_officer_on_case
 from lers.cases.services.verification import callback_verified
 from lers.core.errors import GuardFailed, IllegalTransition, NotFound
 from lers.core.exchange import active_source
 from lers.core.mail import mail_enqueue
 from lers.core.policy import active_policy
-from lers.exchange.source import DataSource
 from lers.jobs.services import job_enqueue
-from lers.productions.cover import Letter, render_cover
+from lers.productions.builder import Scope, build_archive, count_rows, moment
+from lers.productions.cover import Letter
 from lers.productions.models import Production
-from lers.productions.package import (
-    Category,
-    FileEntry,
-    encrypt,
-    render_data,
-    sha256_of,
-    write_manifest,
-)
 
 logger = logging.getLogger("lers.productions")
 BUILD_JOB = "productions.build"
 DELETE_JOB = "productions.delete"
 PRODUCING_STATES = frozenset({State.APPROVED, State.IN_PROGRESS})
-# A data category is a logical record of the exchange; "account" is the users record.
-RECORD_OF = {category: category for category in DATA_CATEGORIES} | {"account": "users"}
 PROGRESS_EVERY_SECONDS = 1.0
 CERTIFICATE = (
     "The undersigned certifies, for {exchange}, that the files listed below are true and "
@@ -127,37 +115,6 @@ def production_request(*, case: Case, by: User) -> Production:
     return production
 
 
-class Deidentifier:
-    """Other users of the exchange in the rows (the other side of an internal transfer) get a
-    stable alias within the package (JU-15)."""
-
-    OWNERS = ("uid", "from_uid", "to_uid")
-
-    def __init__(self, subjects: list[str]) -> None:
-        self.subjects = set(subjects)
-        self.aliases: dict[str, str] = {}
-
-    def __call__(self, category: str, row: dict[str, Any]) -> dict[str, Any]:
-        for name in self.OWNERS:
-            value = row.get(name)
-            if value is not None and str(value) not in self.subjects:
-                row[name] = self.alias(str(value))
-        return row
-
-    def alias(self, uid: str) -> str:
-        if uid not in self.aliases:
-            self.aliases[uid] = f"third-party-{len(self.aliases) + 1}"
-        return self.aliases[uid]
-
-
-def disclosed_fields(source: DataSource, category: str) -> list[str]:
-    """The mapped fields of the category, minus what the policy withholds (JU-15)."""
-    fields = source.fields(RECORD_OF[category])
-    disclosure = active_policy().disclosure
-    allowed = disclosure.fields.get(category) if disclosure.minimise_fields else None
-    return fields if allowed is None else [f for f in fields if f in allowed]
-
-
 class _Progress:
     def __init__(self, production: Production, total: int) -> None:
         self.pk = production.pk
@@ -169,19 +126,6 @@ class _Progress:
         if now - self.last >= PROGRESS_EVERY_SECONDS:
             self.last = now
             Production.objects.filter(pk=self.pk).update(rows_done=done)
-
-
-def _categories(source: DataSource, reach: Reach) -> Iterator[Category]:
-    for category in reach.categories:
-        record = RECORD_OF[category]
-        if not source.has(record):
-            continue
-        yield Category(
-            name=category,
-            title=category,
-            fields=disclosed_fields(source, category),
-            chunks=source.rows_of_accounts(record, reach.uids, start=reach.start, end=reach.end),
-        )
 
 
 def production_build(production_pk: int) -> None:
@@ -210,62 +154,56 @@ def production_build(production_pk: int) -> None:
 
 def _build(production: Production, case: Case) -> None:
     reach = approved_reach(case, "disclosure")
+    scope = Scope(reach.uids, reach.categories, reach.start, reach.end)
     source = active_source()
     policy = active_policy()
-    total = sum(
-        source.count_of_accounts(RECORD_OF[c], reach.uids, start=reach.start, end=reach.end)
-        for c in reach.categories
-    )
+    total = count_rows(source, scope)
     progress = _Progress(production, total)
-    deidentify = Deidentifier(reach.uids) if policy.disclosure.deidentify_third_parties else None
+    now = timezone.now()
+    exchange = case.entity.name if case.entity else policy.profile.name
+    letter = Letter(
+        reference=case.reference,
+        agency=case.agency.name,
+        agency_case_number=case.agency_case_number,
+        officers=[str(o.user) for o in case.officers.select_related("user")],
+        exchange=exchange,
+        subjects=reach.uids,
+        categories=reach.categories,
+        period=f"{moment(reach.start)} – {moment(reach.end)}",
+        created_at=now,
+        certificate=CERTIFICATE.format(exchange=exchange, date=f"{now:%Y-%m-%d %H:%M}"),
+        prepared_by=str(production.created_by),
+    )
+    disclosure = policy.disclosure
     with tempfile.TemporaryDirectory(prefix="lers-production-") as work:
-        directory = Path(work) / "package"
-        directory.mkdir()
-        package = render_data(
-            directory, _categories(source, reach), transform=deidentify, progress=progress
+        built = build_archive(
+            source,
+            scope,
+            Path(work),
+            letter=letter,
+            about={
+                "case": case.reference,
+                "agency": case.agency.name,
+                "created_at": now.isoformat(),
+            },
+            passphrase=_unseal(production.passphrase_sealed),
+            allowed=disclosure.fields if disclosure.minimise_fields else None,
+            deidentify=disclosure.deidentify_third_parties,
+            progress=progress,
+            stage=lambda name: _stage(production, name, total),
         )
-        Production.objects.filter(pk=production.pk).update(stage="cover", rows_done=total)
-        now = timezone.now()
-        exchange = case.entity.name if case.entity else policy.profile.name
-        letter = Letter(
-            reference=case.reference,
-            agency=case.agency.name,
-            agency_case_number=case.agency_case_number,
-            officers=[str(o.user) for o in case.officers.select_related("user")],
-            exchange=exchange,
-            subjects=reach.uids,
-            categories=reach.categories,
-            period=f"{_moment(reach.start)} – {_moment(reach.end)}",
-            created_at=now,
-            certificate=CERTIFICATE.format(exchange=exchange, date=f"{now:%Y-%m-%d %H:%M}"),
-            prepared_by=str(production.created_by),
-        )
-        cover = directory / "cover-letter.pdf"
-        render_cover(cover, letter, package.files)
-        package.files.append(FileEntry(cover.name, sha256_of(cover), cover.stat().st_size))
-        about = {
-            "case": case.reference,
-            "agency": case.agency.name,
-            "created_at": now.isoformat(),
-            "subjects": reach.uids,
-            "categories": reach.categories,
-            "period": [_moment(reach.start), _moment(reach.end)],
-            "third_parties_aliased": len(deidentify.aliases) if deidentify else 0,
-            "times": "UTC",
-        }
-        write_manifest(package, about)
-        Production.objects.filter(pk=production.pk).update(stage="encrypting")
-        archive = Path(work) / "package.zip"
-        digest = encrypt(package, archive, _unseal(production.passphrase_sealed))
         name = f"productions/{case.reference}/{production.pk}-{secrets.token_hex(8)}.zip"
-        with archive.open("rb") as handle:
+        with built.archive.open("rb") as handle:
             stored = default_storage.save(name, File(handle))
-        size = archive.stat().st_size
     manifest = {
-        **about,
+        "case": case.reference,
+        "subjects": reach.uids,
+        "categories": reach.categories,
+        "period": [moment(reach.start), moment(reach.end)],
+        "third_parties_aliased": built.aliases,
         "files": [
             {"name": f.name, "sha256": f.sha256, "bytes": f.bytes, "rows": f.rows}
-            for f in package.files
+            for f in built.files
         ],
     }
     with transaction.atomic():
@@ -276,8 +214,8 @@ def _build(production: Production, case: Case) -> None:
             stage="ready",
             manifest=manifest,
             archive=stored,
-            archive_sha256=digest,
-            archive_bytes=size,
+            archive_sha256=built.sha256,
+            archive_bytes=built.bytes,
             built_at=timezone.now(),
         )
         if not updated:  # withdrawn meanwhile
@@ -288,12 +226,12 @@ def _build(production: Production, case: Case) -> None:
             action="production.built",
             obj=production,
             case_ref=case.reference,
-            payload={"sha256": digest, "bytes": size, "rows": total},
+            payload={"sha256": built.sha256, "bytes": built.bytes, "rows": built.rows},
         )
 
 
-def _moment(value: dt.datetime | None) -> str:
-    return value.astimezone(dt.UTC).isoformat() if value is not None else "…"
+def _stage(production: Production, name: str, total: int) -> None:
+    Production.objects.filter(pk=production.pk).update(stage=name, rows_done=total)
 
 
 # -- release, download, expiry ------------------------------------------------------------------

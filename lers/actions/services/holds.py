@@ -113,7 +113,9 @@ def _copy_categories(
             text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
             writer = csv.writer(text)
             writer.writerow(fields)
-            for chunk in source.rows_of_accounts(record, uids, start=start, end=end):
+            for chunk in source.rows_of_accounts(
+                record, uids, start=start, end=end, iso_times=True
+            ):
                 writer.writerows([_cell(row.get(f)) for f in fields] for row in chunk)
                 rows += len(chunk)
             text.flush()

@@ -1,0 +1,165 @@
+"""From the exchange's records to the encrypted archive, without lers' own database: what the
+build job runs and what bench/production.py measures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lers.exchange.source import DataSource
+from lers.productions.cover import Letter, render_cover
+from lers.productions.package import (
+    Category,
+    FileEntry,
+    Package,
+    encrypt,
+    render_data,
+    sha256_of,
+    write_manifest,
+)
+
+# A data category is a logical record of the exchange; "account" is the users record.
+ACCOUNT_RECORD = {"account": "users"}
+
+
+def record_of(category: str) -> str:
+    return ACCOUNT_RECORD.get(category, category)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What may leave: the approved accounts, categories and period."""
+
+    uids: Sequence[str]
+    categories: Sequence[str]
+    start: dt.datetime | None
+    end: dt.datetime | None
+
+
+@dataclass
+class Built:
+    archive: Path
+    sha256: str
+    bytes: int
+    rows: int
+    files: list[FileEntry]
+    aliases: int
+
+
+class Deidentifier:
+    """Other users of the exchange in the rows (the other side of an internal transfer) get a
+    stable alias within the package (JU-15)."""
+
+    OWNERS = ("uid", "from_uid", "to_uid")
+
+    def __init__(self, subjects: Sequence[str]) -> None:
+        self.subjects = set(subjects)
+        self.aliases: dict[str, str] = {}
+
+    def __call__(self, row: dict[str, Any]) -> dict[str, Any]:
+        for name in self.OWNERS:
+            value = row.get(name)
+            if value is not None and str(value) not in self.subjects:
+                row[name] = self.alias(str(value))
+        return row
+
+    def alias(self, uid: str) -> str:
+        if uid not in self.aliases:
+            self.aliases[uid] = f"third-party-{len(self.aliases) + 1}"
+        return self.aliases[uid]
+
+
+def disclosed_fields(
+    source: DataSource, category: str, allowed: Mapping[str, Sequence[str]] | None
+) -> list[str]:
+    """The mapped fields of the category, minus what the policy withholds (JU-15)."""
+    fields = source.fields(record_of(category))
+    keep = allowed.get(category) if allowed is not None else None
+    return fields if keep is None else [f for f in fields if f in keep]
+
+
+def count_rows(source: DataSource, scope: Scope) -> int:
+    return sum(
+        source.count_of_accounts(record_of(c), scope.uids, start=scope.start, end=scope.end)
+        for c in scope.categories
+    )
+
+
+def _categories(
+    source: DataSource,
+    scope: Scope,
+    allowed: Mapping[str, Sequence[str]] | None,
+    aliases: Deidentifier | None,
+) -> Iterator[Category]:
+    for category in scope.categories:
+        record = record_of(category)
+        if not source.has(record):
+            continue
+        fields = disclosed_fields(source, category, allowed)
+        # Rows are read by their owner's uid; only a record with two sides names another user.
+        two_sided = aliases is not None and {"from_uid", "to_uid"} & set(fields)
+        yield Category(
+            name=category,
+            title=category,
+            fields=fields,
+            chunks=source.rows_of_accounts(
+                record, scope.uids, start=scope.start, end=scope.end, iso_times=True
+            ),
+            transform=aliases if two_sided else None,
+        )
+
+
+def moment(value: dt.datetime | None) -> str:
+    return value.astimezone(dt.UTC).isoformat() if value is not None else "…"
+
+
+def build_archive(
+    source: DataSource,
+    scope: Scope,
+    work: Path,
+    *,
+    letter: Letter,
+    about: dict[str, Any],
+    passphrase: str,
+    allowed: Mapping[str, Sequence[str]] | None = None,
+    deidentify: bool = True,
+    progress: Callable[[int], None] | None = None,
+    stage: Callable[[str], None] | None = None,
+) -> Built:
+    """Renders the package under ``work`` and encrypts it to ``work/package.zip``."""
+    directory = work / "package"
+    directory.mkdir()
+    aliases = Deidentifier(scope.uids) if deidentify else None
+    package: Package = render_data(
+        directory, _categories(source, scope, allowed, aliases), progress=progress
+    )
+    rows = sum(f.rows or 0 for f in package.files)
+    if stage is not None:
+        stage("cover")
+    cover = directory / "cover-letter.pdf"
+    render_cover(cover, letter, package.files)
+    package.files.append(FileEntry(cover.name, sha256_of(cover), cover.stat().st_size))
+    about = {
+        **about,
+        "subjects": list(scope.uids),
+        "categories": list(scope.categories),
+        "period": [moment(scope.start), moment(scope.end)],
+        "third_parties_aliased": len(aliases.aliases) if aliases else 0,
+        "times": "UTC",
+    }
+    write_manifest(package, about)
+    if stage is not None:
+        stage("encrypting")
+    archive = work / "package.zip"
+    digest = encrypt(package, archive, passphrase)
+    return Built(
+        archive=archive,
+        sha256=digest,
+        bytes=archive.stat().st_size,
+        rows=rows,
+        files=package.files,
+        aliases=len(aliases.aliases) if aliases else 0,
+    )
