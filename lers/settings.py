@@ -91,6 +91,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LERS_POLICY = env.str("LERS_POLICY", "binance")
 # An officer account younger than this is a fraud signal on its cases.
 LERS_NEW_OFFICER_DAYS = env.int("LERS_NEW_OFFICER_DAYS", 30)
+# The transparency report shows counts below this as "<N" (0: every count as it is; X-09).
+LERS_REPORT_SUPPRESS_BELOW = env.int("LERS_REPORT_SUPPRESS_BELOW", 0)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -111,6 +113,7 @@ INSTALLED_APPS = [
     "lers.cases",
     "lers.actions",
     "lers.productions",
+    "lers.reports",
     "lers.portal",
     "lers.workbench",
     "lers.demo",

@@ -1,10 +1,18 @@
 from django.urls import path
 
-from lers.workbench import access_views, action_views, production_views, review_views, views
+from lers.workbench import (
+    access_views,
+    action_views,
+    production_views,
+    report_views,
+    review_views,
+    views,
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("access/", access_views.access_queue, name="workbench-access"),
+    path("reports/transparency/", report_views.transparency, name="workbench-transparency"),
     path("access/<int:pk>/", access_views.access_detail, name="workbench-access-detail"),
     path("access/<int:pk>/decide/", access_views.access_decide, name="workbench-access-decide"),
     path(

@@ -1,0 +1,159 @@
+"""The transparency report (X-09): requests per period by country, agency type, request type,
+urgency and outcome, the accounts affected and the median time to respond. Aggregates only:
+no case, officer or account is named, and small counts can be suppressed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from lers.agencies.models import Agency
+from lers.audit.models import AuditEvent
+from lers.cases.lifecycle import State
+from lers.cases.models import ApprovedScope, Case
+from lers.core.policy import active_policy
+from lers.productions.models import Production
+
+RELEASED = (Production.State.RELEASED, Production.State.DOWNLOADED, Production.State.EXPIRED)
+
+
+class Outcome:
+    PRODUCED = "produced"
+    PARTIAL = "partial"
+    NONE_FOUND = "none_found"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+    OPEN = "open"
+
+
+OUTCOME_LABELS: dict[str, Promise] = {
+    Outcome.PRODUCED: _("Data produced"),
+    Outcome.PARTIAL: _("Produced in part"),
+    Outcome.NONE_FOUND: _("No data found"),
+    Outcome.DECLINED: _("Declined"),
+    Outcome.WITHDRAWN: _("Withdrawn"),
+    Outcome.OPEN: _("Still open or answered without data"),
+}
+
+
+@dataclass
+class Table:
+    key: str
+    title: Promise
+    counts: list[tuple[str, str, int]] = field(default_factory=list)  # code, label, count
+
+
+@dataclass
+class Report:
+    start: dt.date
+    end: dt.date
+    total: int
+    accounts_affected: int
+    median_days_to_respond: float | None
+    responded: int
+    tables: list[Table]
+    suppress_below: int
+
+
+def _outcome(case: Case, scope: ApprovedScope | None, released: bool) -> str:
+    if case.state == State.WITHDRAWN:
+        return Outcome.WITHDRAWN
+    if case.state == State.DECLINED:
+        return Outcome.DECLINED
+    if scope is not None and released:
+        return Outcome.PARTIAL if scope.partial else Outcome.PRODUCED
+    if scope is not None and not scope.subjects and case.state in (State.RESPONDED, State.CLOSED):
+        return Outcome.NONE_FOUND
+    return Outcome.OPEN
+
+
+def transparency_report(start: dt.date, end: dt.date) -> Report:
+    """Requests submitted from ``start`` to ``end`` (inclusive, UTC dates)."""
+    begin = dt.datetime.combine(start, dt.time.min, tzinfo=dt.UTC)
+    finish = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
+    cases = list(
+        Case.objects.filter(submitted_at__gte=begin, submitted_at__lt=finish).select_related(
+            "agency"
+        )
+    )
+    ids = [c.pk for c in cases]
+    scopes = {s.case_id: s for s in ApprovedScope.objects.filter(case_id__in=ids)}
+    released = set(
+        Production.objects.filter(case_id__in=ids, state__in=RELEASED).values_list(
+            "case_id", flat=True
+        )
+    )
+    answered: dict[str, dt.datetime] = {}
+    for ref, at in (
+        AuditEvent.objects.filter(
+            case_ref__in=[c.reference for c in cases],
+            action__in=["case.respond", "case.decline"],
+        )
+        .order_by("seq")
+        .values_list("case_ref", "occurred_at")
+    ):
+        answered.setdefault(ref, at)
+    policy = active_policy()
+    by: dict[str, Counter[str]] = {k: Counter() for k in ("country", "kind", "type", "urgency")}
+    outcomes: Counter[str] = Counter()
+    accounts: set[str] = set()
+    waits: list[float] = []
+    for case in cases:
+        by["country"][case.agency.country] += 1
+        by["kind"][case.agency.kind] += 1
+        for code in case.request_types:
+            by["type"][code] += 1
+        by["urgency"][case.urgency] += 1
+        scope = scopes.get(case.pk)
+        outcome = _outcome(case, scope, case.pk in released)
+        outcomes[outcome] += 1
+        if scope is not None and outcome in (Outcome.PRODUCED, Outcome.PARTIAL):
+            accounts.update(scope.subjects)
+        if case.reference in answered and case.submitted_at is not None:
+            waits.append((answered[case.reference] - case.submitted_at).total_seconds() / 86400)
+    kinds = dict(Agency.Kind.choices)
+    urgencies = dict(Case.Urgency.choices)
+
+    def type_label(code: str) -> str:
+        known = policy.request_types.get(code)
+        return known.label if known else code
+
+    tables = [
+        Table("country", _("Requesting country"), _sorted(by["country"], lambda c: c)),
+        Table("agency_type", _("Agency type"), _sorted(by["kind"], lambda k: str(kinds.get(k, k)))),
+        Table("request_type", _("Request type"), _sorted(by["type"], type_label)),
+        Table("urgency", _("Urgency"), _sorted(by["urgency"], lambda u: str(urgencies.get(u, u)))),
+        Table(
+            "outcome",
+            _("Outcome"),
+            [(o, str(OUTCOME_LABELS[o]), outcomes[o]) for o in OUTCOME_LABELS if outcomes[o]],
+        ),
+    ]
+    return Report(
+        start=start,
+        end=end,
+        total=len(cases),
+        accounts_affected=len(accounts),
+        median_days_to_respond=round(statistics.median(waits), 1) if waits else None,
+        responded=len(waits),
+        tables=tables,
+        suppress_below=settings.LERS_REPORT_SUPPRESS_BELOW,
+    )
+
+
+def _sorted(counts: Counter[str], label: object) -> list[tuple[str, str, int]]:
+    assert callable(label)
+    return sorted(((k, str(label(k)), n) for k, n in counts.items()), key=lambda r: (-r[2], r[1]))
+
+
+def shown(count: int, suppress_below: int) -> str:
+    """A count as published: below the threshold, only that it is small."""
+    if suppress_below and 0 < count < suppress_below:
+        return f"<{suppress_below}"
+    return str(count)
