@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
@@ -37,12 +38,17 @@ def staff_holding(case: Case) -> list[str]:
     return [user.email for user in _staff_users_holding(case)]
 
 
-def officers_on(case: Case) -> list[str]:
-    return list(
-        case.officers.filter(user__is_active=True)
+def reachable_officers(case: Case) -> QuerySet[Officer]:
+    """The officers on the case who may hear of it: active, with an address."""
+    return (
+        case.officers.filter(status=Officer.Status.ACTIVE, user__is_active=True)
         .exclude(user__email="")
-        .values_list("user__email", flat=True)
+        .select_related("user")
     )
+
+
+def officers_on(case: Case) -> list[str]:
+    return list(reachable_officers(case).values_list("user__email", flat=True))
 
 
 def notify_deadline(deadline: Deadline) -> None:
@@ -68,12 +74,7 @@ def notify_case_changed(
 ) -> None:
     """Every change of a case's state reaches the officers on it, in their language (X-02)."""
     policy = active_policy()
-    officers = (
-        case.officers.filter(status=Officer.Status.ACTIVE, user__is_active=True)
-        .exclude(user=by)
-        .exclude(user__email="")
-        .select_related("user")
-    )
+    officers = reachable_officers(case).exclude(user=by)
     for officer in officers:
         mail_enqueue(
             to=[officer.user.email],
@@ -123,11 +124,7 @@ def notify_message(message: Message) -> None:
                 context={**context, "url": case_url(case, staff=True), "from_agency": True},
             )
         return
-    officers = (
-        case.officers.filter(status=Officer.Status.ACTIVE, user__is_active=True)
-        .exclude(user__email="")
-        .select_related("user")
-    )
+    officers = reachable_officers(case)
     for officer in officers:
         mail_enqueue(
             to=[officer.user.email],
@@ -157,11 +154,7 @@ def notify_officer_added(*, case: Case, officer: Officer, by: User) -> None:
 def notify_officers(case: Case, headline: Promise, lines: Sequence[Promise | str] = ()) -> None:
     """``headline`` and ``lines`` are lazy translations: each officer reads them in their own
     language (rendering happens under that language)."""
-    officers = (
-        case.officers.filter(status=Officer.Status.ACTIVE, user__is_active=True)
-        .exclude(user__email="")
-        .select_related("user")
-    )
+    officers = reachable_officers(case)
     for officer in officers:
         mail_enqueue(
             to=[officer.user.email],

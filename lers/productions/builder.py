@@ -53,18 +53,28 @@ class Deidentifier:
     """Other users of the exchange in the rows (the other side of an internal transfer) get a
     stable alias within the package (JU-15)."""
 
-    OWNERS = ("uid", "from_uid", "to_uid")
-
     def __init__(self, subjects: Sequence[str]) -> None:
         self.subjects = set(subjects)
         self.aliases: dict[str, str] = {}
 
-    def __call__(self, row: dict[str, Any]) -> dict[str, Any]:
-        for name in self.OWNERS:
-            value = row.get(name)
-            if value is not None and str(value) not in self.subjects:
-                row[name] = self.alias(str(value))
-        return row
+    def chunk_rewriter(
+        self, fields: Sequence[str]
+    ) -> Callable[[list[list[Any]]], list[list[Any]]] | None:
+        """What rewrites a chunk of rows with these fields, or None when no field can name
+        another user (rows are read by their owner's uid: only two-sided records can)."""
+        owners = [i for i, f in enumerate(fields) if f in ("from_uid", "to_uid")]
+        if not owners:
+            return None
+
+        def rewrite(chunk: list[list[Any]]) -> list[list[Any]]:
+            for row in chunk:
+                for i in owners:
+                    value = row[i]
+                    if value and str(value) not in self.subjects:
+                        row[i] = self.alias(str(value))
+            return chunk
+
+        return rewrite
 
     def alias(self, uid: str) -> str:
         if uid not in self.aliases:
@@ -99,16 +109,15 @@ def _categories(
         if not source.has(record):
             continue
         fields = disclosed_fields(source, category, allowed)
-        # Rows are read by their owner's uid; only a record with two sides names another user.
-        two_sided = aliases is not None and {"from_uid", "to_uid"} & set(fields)
         yield Category(
             name=category,
             title=category,
             fields=fields,
-            chunks=source.rows_of_accounts(
-                record, scope.uids, start=scope.start, end=scope.end, iso_times=True
+            chunks=source.values_of_accounts(
+                record, scope.uids, fields, start=scope.start, end=scope.end
             ),
-            transform=aliases if two_sided else None,
+            transform=aliases.chunk_rewriter(fields) if aliases is not None else None,
+            text=True,
         )
 
 

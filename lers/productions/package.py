@@ -20,7 +20,6 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
-from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
@@ -97,7 +96,8 @@ def _render_rows(rows: Sequence[Sequence[str]]) -> bytes:
             for row in rows
         ).encode()
     text = _ROW_MARK.join([_CELL_MARK.join(row) for row in rows])
-    if _NEEDS_ESCAPE.search(flat):
+    # str methods in C first: most chunks hold no markup and no control character.
+    if "&" in flat or "<" in flat or ">" in flat or not flat.isprintable():
         text = _xml_text(text)
     return (
         _OPEN + text.replace(_CELL_MARK, _BETWEEN).replace(_ROW_MARK, _CLOSE + _OPEN) + _CLOSE
@@ -240,14 +240,17 @@ class XlsxWriter:
 
 @dataclass
 class Category:
-    """One category's rows: its fields (already minimised), its chunks of rows, and what
-    rewrites a row before it is written (the de-identification of third parties)."""
+    """One category's rows: its fields (already minimised), its chunks of rows as lists of
+    values in field order, and what rewrites a chunk before it is written (the
+    de-identification of third parties)."""
 
     name: str
     title: str
     fields: list[str]
-    chunks: Iterable[list[dict[str, Any]]]
-    transform: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    chunks: Iterable[list[list[Any]]]
+    transform: Callable[[list[list[Any]]], list[list[Any]]] | None = None
+    # The chunks hold text already ("" for none, times in ISO 8601 UTC).
+    text: bool = False
 
 
 @dataclass
@@ -288,14 +291,6 @@ class _HashedFile:
         return FileEntry(self.path.name, self.digest.hexdigest(), self.size)
 
 
-def _picker(fields: list[str]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
-    """The row's values in field order (itemgetter returns a bare value for one field)."""
-    if len(fields) == 1:
-        only = fields[0]
-        return lambda row: (row[only],)
-    return itemgetter(*fields)
-
-
 def _texts(values: list[Any]) -> list[str]:
     return [v if type(v) is str else cell(v) for v in values]
 
@@ -319,7 +314,6 @@ def render_data(
     for index, category in enumerate(categories):
         out = _HashedFile(directory / f"{category.name}.csv")
         fields = category.fields
-        pick = _picker(fields)
         rows = 0
         header = json.dumps(fields, ensure_ascii=False)
         js.write(
@@ -329,8 +323,8 @@ def render_data(
         writer.writerow(fields)
         for chunk in category.chunks:
             if category.transform is not None:
-                chunk = [category.transform(row) for row in chunk]
-            values = [_texts(list(pick(row))) for row in chunk]
+                chunk = category.transform(chunk)
+            values = chunk if category.text else [_texts(row) for row in chunk]
             writer.writerows(values)
             out.write(buffer.getvalue())
             buffer.seek(0)

@@ -31,7 +31,7 @@ from lers.accounts.models import User
 from lers.audit.services import audit_record
 from lers.cases.lifecycle import State
 from lers.cases.models import Case
-from lers.cases.notifications import case_url, notify_officers
+from lers.cases.notifications import case_url, notify_officers, reachable_officers
 from lers.cases.permissions import Step, require, require_second_person
 from lers.cases.scope import approved_reach
 from lers.cases.services.access import lock_case, require_officer_on_case
@@ -286,7 +286,7 @@ def production_release(*, production: Production, by: User) -> Production:
                 f"SHA-256 {locked.archive_sha256}",
             ],
         )
-        for officer in case.officers.select_related("user").exclude(user__email=""):
+        for officer in reachable_officers(case):  # a suspended officer gets no passphrase
             mail_enqueue(
                 to=[officer.user.email],
                 template="production_passphrase",

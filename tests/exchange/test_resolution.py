@@ -6,6 +6,7 @@ through the shipped demo mapping, on SQLite and on PostgreSQL.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Iterator
 
@@ -140,3 +141,19 @@ def test_a_bad_mapping_names_the_file_and_the_key(tmp_path):
     typo.write_text(DEMO_MAPPING.read_text().replace("[records.logins]", "[records.loginz]"))
     with pytest.raises(MappingError, match="loginz"):
         load_mapping(typo)
+
+
+@pytest.mark.req("JU-18", "JU-15")
+def test_values_for_a_production_are_text_in_utc_and_only_the_fields_asked(source):
+    """The same rows as text on SQLite and PostgreSQL: "" for none, times in ISO 8601 UTC,
+    and a field not asked for is not read."""
+    (chunk,) = list(
+        source.values_of_accounts("logins", ["10000001"], ["uid", "time", "user_agent"])
+    )
+    ((uid, time, _agent),) = chunk
+    assert uid == "10000001" and time.endswith("+00:00")
+    assert dt.datetime.fromisoformat(time) == dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC)
+    assert len(chunk[0]) == 3  # the IP and the device were not asked for
+    assert all(isinstance(v, str) for row in chunk for v in row)
+    (kyc,) = list(source.values_of_accounts("kyc", ["10000002"], ["uid", "full_name_local"]))
+    assert kyc == [["10000002", "王伟"]]

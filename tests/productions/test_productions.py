@@ -272,3 +272,15 @@ def test_nothing_is_produced_before_the_approval(make_case, operator):
     with pytest.raises(Exception, match="follows the approval"):
         production_request(case=case, by=operator)
     assert not Production.objects.exists()
+
+
+def test_a_suspended_officer_gets_no_passphrase(
+    subject_case, operator, approver, officer_a, colleague_a
+):
+    from lers.agencies.models import Officer
+
+    subject_case.officers.add(colleague_a.officer)
+    Officer.objects.filter(user=colleague_a).update(status=Officer.Status.SUSPENDED)
+    production = built(subject_case, operator)
+    release(production, approver, officer_a)  # officer_a's passphrase arrives
+    assert not [m for m in mail.outbox if colleague_a.email in m.to]
