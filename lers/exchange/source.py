@@ -173,8 +173,8 @@ class DataSource:
         start: dt.datetime | None = None,
         end: dt.datetime | None = None,
         chunk_rows: int = 10_000,
-    ) -> Iterator[list[list[str]]]:
-        """The rows of ``rows_of_accounts`` as text, ready to be written: lists of the given
+    ) -> Iterator[list[Any]]:
+        """The rows of ``rows_of_accounts`` as text, ready to be written: sequences of the given
         fields' values, "" for none, times as ISO 8601 UTC. Only those fields are read (a
         withheld field never leaves the database), the database turns values into text, and
         no row becomes a dict (a production writes millions)."""
@@ -199,6 +199,10 @@ class DataSource:
         statement = self._of_accounts(record, uids, start, end, ordered=True).with_only_columns(
             *columns
         )
+        if sqlite:
+            # Everything is text already: the driver's own tuples, without Row objects.
+            yield from self._driver_rows(statement, chunk_rows)
+            return
         with self.engine.connect() as conn:
             result = conn.execution_options(stream_results=True, yield_per=chunk_rows).execute(
                 statement
@@ -210,6 +214,23 @@ class DataSource:
                         value = row[i]
                         row[i] = "" if value is None else str(_iso_time(value))
                 yield rows
+
+    def _driver_rows(self, statement: sa.Select[Any], chunk_rows: int) -> Iterator[list[Any]]:
+        """Rows as the DB-API driver returns them (tuples), for a statement of plain values."""
+        compiled = statement.compile(
+            dialect=self.engine.dialect, compile_kwargs={"render_postcompile": True}
+        )
+        params = compiled.construct_params()
+        ordered = [params[name] for name in compiled.positiontup or []]
+        raw = self.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            cursor.execute(str(compiled), ordered)
+            while rows := cursor.fetchmany(chunk_rows):
+                yield list(rows)
+            cursor.close()
+        finally:
+            raw.close()
 
     def _moment(self, value: dt.datetime) -> Any:
         """A time as this database compares it: SQLite keeps naive UTC text."""

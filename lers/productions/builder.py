@@ -10,14 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from lers.exchange.source import DataSource
+from lers.productions.aeszip import AesZipWriter
 from lers.productions.cover import Letter, render_cover
 from lers.productions.package import (
     Category,
     FileEntry,
     Package,
-    encrypt,
+    add_file,
     render_data,
-    sha256_of,
     write_manifest,
 )
 
@@ -57,22 +57,21 @@ class Deidentifier:
         self.subjects = set(subjects)
         self.aliases: dict[str, str] = {}
 
-    def chunk_rewriter(
-        self, fields: Sequence[str]
-    ) -> Callable[[list[list[Any]]], list[list[Any]]] | None:
+    def chunk_rewriter(self, fields: Sequence[str]) -> Callable[[list[Any]], list[Any]] | None:
         """What rewrites a chunk of rows with these fields, or None when no field can name
         another user (rows are read by their owner's uid: only two-sided records can)."""
         owners = [i for i, f in enumerate(fields) if f in ("from_uid", "to_uid")]
         if not owners:
             return None
 
-        def rewrite(chunk: list[list[Any]]) -> list[list[Any]]:
-            for row in chunk:
+        def rewrite(chunk: list[Any]) -> list[Any]:
+            rows = [list(row) for row in chunk]
+            for row in rows:
                 for i in owners:
                     value = row[i]
                     if value and str(value) not in self.subjects:
                         row[i] = self.alias(str(value))
-            return chunk
+            return rows
 
         return rewrite
 
@@ -138,36 +137,40 @@ def build_archive(
     progress: Callable[[int], None] | None = None,
     stage: Callable[[str], None] | None = None,
 ) -> Built:
-    """Renders the package under ``work`` and encrypts it to ``work/package.zip``."""
+    """Renders the package under ``work``, encrypted as it goes into ``work/package.zip``."""
     directory = work / "package"
     directory.mkdir()
     aliases = Deidentifier(scope.uids) if deidentify else None
-    package: Package = render_data(
-        directory, _categories(source, scope, allowed, aliases), progress=progress
-    )
-    rows = sum(f.rows or 0 for f in package.files)
-    if stage is not None:
-        stage("cover")
-    cover = directory / "cover-letter.pdf"
-    render_cover(cover, letter, package.files)
-    package.files.append(FileEntry(cover.name, sha256_of(cover), cover.stat().st_size))
-    about = {
-        **about,
-        "subjects": list(scope.uids),
-        "categories": list(scope.categories),
-        "period": [moment(scope.start), moment(scope.end)],
-        "third_parties_aliased": len(aliases.aliases) if aliases else 0,
-        "times": "UTC",
-    }
-    write_manifest(package, about)
-    if stage is not None:
-        stage("encrypting")
-    archive = work / "package.zip"
-    digest = encrypt(package, archive, passphrase)
+    archive = AesZipWriter(work / "package.zip", passphrase)
+    try:
+        package: Package = render_data(
+            directory, _categories(source, scope, allowed, aliases), archive, progress=progress
+        )
+        rows = sum(f.rows or 0 for f in package.files)
+        if stage is not None:
+            stage("cover")
+        cover = directory / "cover-letter.pdf"
+        render_cover(cover, letter, package.files)
+        add_file(archive, package, cover, compress=False)
+        about = {
+            **about,
+            "subjects": list(scope.uids),
+            "categories": list(scope.categories),
+            "period": [moment(scope.start), moment(scope.end)],
+            "third_parties_aliased": len(aliases.aliases) if aliases else 0,
+            "times": "UTC",
+        }
+        write_manifest(package, about, archive)
+        if stage is not None:
+            stage("encrypting")
+        digest = archive.close()
+    except BaseException:
+        archive.abort()
+        raise
     return Built(
-        archive=archive,
+        archive=archive.path,
         sha256=digest,
-        bytes=archive.stat().st_size,
+        bytes=archive.path.stat().st_size,
         rows=rows,
         files=package.files,
         aliases=len(aliases.aliases) if aliases else 0,

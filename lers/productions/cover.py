@@ -40,8 +40,13 @@ class Letter:
     prepared_by: str
 
 
+def _needs_cjk(letter: Letter) -> bool:
+    text = " ".join([letter.agency, letter.exchange, letter.prepared_by, *letter.officers])
+    return any("\u2e80" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
+
+
 class _Cover(FPDF):
-    def __init__(self) -> None:
+    def __init__(self, *, cjk: bool) -> None:
         super().__init__(format="A4")
         self.set_margins(18, 18, 18)
         self.set_auto_page_break(auto=True, margin=18)
@@ -51,7 +56,7 @@ class _Cover(FPDF):
                 self.add_font("body", fname=str(path))
                 self.unicode = True
                 break
-        if self.unicode:
+        if self.unicode and cjk:  # a large font: loaded only for a letter that needs it
             for path, number in CJK_CANDIDATES:
                 if path.exists():
                     try:
@@ -78,7 +83,7 @@ class _Cover(FPDF):
 
 
 def render_cover(path: Path, letter: Letter, files: Sequence[FileEntry]) -> None:
-    pdf = _Cover()
+    pdf = _Cover(cjk=_needs_cjk(letter))
     pdf.set_title(f"Production {letter.reference}")
     pdf.set_creator("lers")
     pdf.add_page()

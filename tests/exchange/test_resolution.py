@@ -156,4 +156,4 @@ def test_values_for_a_production_are_text_in_utc_and_only_the_fields_asked(sourc
     assert len(chunk[0]) == 3  # the IP and the device were not asked for
     assert all(isinstance(v, str) for row in chunk for v in row)
     (kyc,) = list(source.values_of_accounts("kyc", ["10000002"], ["uid", "full_name_local"]))
-    assert kyc == [["10000002", "王伟"]]
+    assert [list(row) for row in kyc] == [["10000002", "王伟"]]
