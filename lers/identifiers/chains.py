@@ -326,6 +326,17 @@ def solana_address(value: str) -> Verdict | None:
     return _ok(value, value, ("SOL",), MAINNET, "solana", notes=("no checksum in format",))
 
 
+def solana_signature(value: str) -> Verdict | None:
+    """A Solana transaction id: the base58 of its first 64-byte signature (87 or 88 chars)."""
+    if not 86 <= len(value) <= 88 or not _B58_RE.fullmatch(value):
+        return None
+    raw = codecs.b58decode(value)
+    if len(raw) != 64:
+        return invalid(TX_HASH, value, f"decodes to {len(raw)} bytes, not 64", "solana_signature")
+    notes = ("no checksum in format",)
+    return _ok(value, value, ("SOL",), MAINNET, "solana_signature", kind=TX_HASH, notes=notes)
+
+
 # --- TON -----------------------------------------------------------------------------------------
 
 _TON_RAW_RE = re.compile(r"(-?\d{1,4}):([0-9a-fA-F]{64})")
@@ -413,6 +424,7 @@ ADDRESS_RULES: tuple[Rule, ...] = (
     base58check_address,
     wif_private_key,
     solana_address,
+    solana_signature,
     bare_hex,
 )
 
@@ -427,7 +439,7 @@ RULES_BY_CHAIN: dict[str, tuple[Rule, ...]] = {
     **{chain: _BASE58_FAMILY for chain in ("DOGE", "DASH", "ZEC", "BTG", "XVG")},
     "TRX": (hex_prefixed, base58check_address, bare_hex),
     "XRP": (xrp_address, bare_hex),
-    "SOL": (solana_address,),
+    "SOL": (solana_address, solana_signature),
     "TON": (ton_address,),
     "XMR": (monero_address, bare_hex),
 }

@@ -73,7 +73,7 @@ _JOINABLE = frozenset(
     }
 )  # fmt: skip
 _RANK = {ADDRESS: 0, TX_HASH: 0, PRIVATE_KEY: 0, EMAIL: 1, IP: 2, PHONE: 3, MEMO: 4, USER_ID: 5}
-_TYPICAL_B58_LENGTHS = frozenset({*range(25, 36), 47, 51, 52, 95, 106})
+_TYPICAL_B58_LENGTHS = frozenset({*range(25, 36), 47, 51, 52, 87, 88, 95, 106})
 
 
 @dataclass(frozen=True)
@@ -144,6 +144,7 @@ def _base58_verdict(token: str) -> Verdict | None:
         rules.base58check_address(token),
         rules.wif_private_key(token),
         rules.solana_address(token) if _has_mix(token) else None,
+        rules.solana_signature(token) if _has_mix(token) else None,
     )
 
 

@@ -142,6 +142,12 @@ def test_tx_hash_and_tron_hex_form():
     ]
 
 
+def test_a_solana_transaction_id_in_text_is_found():
+    tx = "5VERv8NMvzbJMEkV8xnrLkEaWRtSz9CosKDYjCJjBRnbJLgp8uirBgmQpjKhoR4tjF3ZpRzrFmBV6UjKdiSZkQUW"
+    found = extract(f"The theft was Solana transaction {tx}.")
+    assert [(f.kind, f.normalised) for f in found] == [("tx_hash", tx)]
+
+
 def test_ton_and_cashaddr_without_prefix():
     text = (
         "TON: EQCKhieGGl3ZbJ2zzggHsSLaXtRzk0znVopbSxw2HLsorkdl\n"

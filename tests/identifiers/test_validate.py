@@ -95,6 +95,18 @@ def test_tx_hash_with_and_without_prefix_normalise_alike():
     assert with_prefix.normalised == without.normalised == bare.lower()
 
 
+# A real Solana transaction id (the first signature, base58 of 64 bytes).
+SOL_TX = "5VERv8NMvzbJMEkV8xnrLkEaWRtSz9CosKDYjCJjBRnbJLgp8uirBgmQpjKhoR4tjF3ZpRzrFmBV6UjKdiSZkQUW"
+
+
+def test_a_solana_transaction_id_is_a_tx_hash_of_64_bytes():
+    verdict = validate(SOL_TX)
+    assert (verdict.kind, verdict.chains, verdict.valid) == ("tx_hash", ("SOL",), True)
+    assert validate(SOL_TX, kind="tx_hash", chain="SOL").valid
+    assert not validate(SOL_TX[:40], kind="tx_hash", chain="SOL").valid
+    assert not validate(SOL_TX + "2", kind="tx_hash").valid  # 89 characters: not a signature
+
+
 def test_xrp_x_address_carries_its_destination_tag():
     verdict = validate("X7AcgcsBL6XDcUb289X4mJ8djcdyKaGZMhc9YTE92ehJ2Fu")
     assert verdict.valid
