@@ -120,6 +120,8 @@ class DataSource:
         ordered: bool,
     ) -> sa.Select[Any]:
         owners = [f for f in ("uid", "from_uid", "to_uid") if self.has(record, f)]
+        if not owners:  # without an owner field, no row can be tied to an account: read none
+            raise ValueError(f"record {record!r} maps no uid, from_uid or to_uid field")
         statement = self._select(record).where(
             sa.or_(*(self.column(record, f).in_(list(uids)) for f in owners))
         )
@@ -194,16 +196,24 @@ class DataSource:
             elif _is_time(name):
                 late.append(index)
                 columns.append(column.label(name))
+            elif sqlite:
+                # No CAST: SQLite would print a REAL with 15 digits; Python writes it exactly.
+                columns.append(sa.func.coalesce(column, "").label(name))
             else:
                 columns.append(sa.func.coalesce(sa.cast(column, sa.Text), "").label(name))
         statement = self._of_accounts(record, uids, start, end, ordered=True).with_only_columns(
             *columns
         )
         if sqlite:
-            # Everything is text already: the driver's own tuples, without Row objects.
-            yield from self._driver_rows(statement, chunk_rows)
+            # The driver's own tuples, without Row objects; the few values that are not text
+            # yet (numbers) are written by Python, column by column.
+            for rows in self._driver_rows(statement, chunk_rows):
+                yield _as_text(rows)
             return
         with self.engine.connect() as conn:
+            if self.engine.dialect.name == "postgresql":
+                # Every timestamptz the server turns into text is then written in UTC (JU-18).
+                conn.exec_driver_sql("SET TIME ZONE 'UTC'")
             result = conn.execution_options(stream_results=True, yield_per=chunk_rows).execute(
                 statement
             )
@@ -248,6 +258,30 @@ class DataSource:
             keys = list(result.keys())
             for partition in result.partitions(chunk_rows):
                 yield [dict(zip(keys, row, strict=True)) for row in partition]
+
+
+def _as_text(rows: list[Any]) -> list[Any]:
+    """Rows whose every value is text: columns holding anything else are converted (a float
+    by its shortest exact form), the others are left as the driver gave them."""
+    if not rows:
+        return rows
+    columns = list(zip(*rows, strict=True))
+    odd = [i for i, column in enumerate(columns) if set(map(type, column)) != {str}]
+    if not odd:
+        return rows
+    for i in odd:
+        columns[i] = tuple(v if type(v) is str else _text(v) for v in columns[i])
+    return list(zip(*columns, strict=True))
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return str(_iso_time(value)) if isinstance(value, dt.datetime) else value.isoformat()
+    return str(value)
 
 
 def _is_time(field: str) -> bool:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
+import io
 import queue
 import secrets
 import shutil
@@ -27,7 +28,7 @@ import time
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from Crypto.Cipher import AES
 from Crypto.Util import Counter
@@ -132,6 +133,21 @@ class MemberWriter:
             dos_time=dos_time,
             dos_date=dos_date,
         )
+
+
+class MemberFile(io.RawIOBase):
+    """A member as a write-only, unseekable file (for zipfile, fpdf2 and the like)."""
+
+    def __init__(self, member: MemberWriter) -> None:
+        self.member = member
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        chunk = bytes(data)
+        self.member.write(chunk)
+        return len(chunk)
 
 
 class AesZipWriter:

@@ -16,7 +16,7 @@ from lers.productions.package import (
     Category,
     FileEntry,
     Package,
-    add_file,
+    add_bytes,
     render_data,
     write_manifest,
 )
@@ -137,21 +137,24 @@ def build_archive(
     progress: Callable[[int], None] | None = None,
     stage: Callable[[str], None] | None = None,
 ) -> Built:
-    """Renders the package under ``work``, encrypted as it goes into ``work/package.zip``."""
-    directory = work / "package"
-    directory.mkdir()
+    """Renders the package into ``work/package.zip``, encrypted as it goes: nothing of it
+    reaches the disk in plaintext."""
     aliases = Deidentifier(scope.uids) if deidentify else None
     archive = AesZipWriter(work / "package.zip", passphrase)
     try:
         package: Package = render_data(
-            directory, _categories(source, scope, allowed, aliases), archive, progress=progress
+            work, _categories(source, scope, allowed, aliases), archive, progress=progress
         )
         rows = sum(f.rows or 0 for f in package.files)
         if stage is not None:
             stage("cover")
-        cover = directory / "cover-letter.pdf"
-        render_cover(cover, letter, package.files)
-        add_file(archive, package, cover, compress=False)
+        add_bytes(
+            archive,
+            package,
+            "cover-letter.pdf",
+            render_cover(letter, package.files),
+            compress=False,
+        )
         about = {
             **about,
             "subjects": list(scope.uids),

@@ -82,7 +82,7 @@ class _Cover(FPDF):
         self.multi_cell(0, gap, self.text_of(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
-def render_cover(path: Path, letter: Letter, files: Sequence[FileEntry]) -> None:
+def render_cover(letter: Letter, files: Sequence[FileEntry]) -> bytes:
     pdf = _Cover(cjk=_needs_cjk(letter))
     pdf.set_title(f"Production {letter.reference}")
     pdf.set_creator("lers")
@@ -115,6 +115,12 @@ def render_cover(path: Path, letter: Letter, files: Sequence[FileEntry]) -> None
         "(or: certutil -hashfile FILE SHA256).",
         9,
     )
+    pdf.line_of(
+        "Open the CSV files as text: values come from users and may begin with =, +, - or @, "
+        "which a spreadsheet would take for a formula. The XLSX workbook holds every value as "
+        "text.",
+        9,
+    )
     pdf.ln(6)
     pdf.line_of(f"Prepared by: {letter.prepared_by}")
-    pdf.output(str(path))
+    return bytes(pdf.output())

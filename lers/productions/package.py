@@ -8,6 +8,7 @@ records and the SHA-256 of every file), the manifest, and the AES-256 archive.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import hashlib
@@ -25,7 +26,7 @@ from typing import IO, Any
 
 import pyzipper
 
-from lers.productions.aeszip import AesZipWriter, Member, MemberWriter
+from lers.productions.aeszip import AesZipWriter, Member, MemberFile, MemberWriter
 
 CHUNK = 1 << 20
 XLSX_MAX_ROWS = 1_048_576  # Excel's limit per sheet, the header included
@@ -73,10 +74,10 @@ def _column(index: int) -> str:
     return name
 
 
-# xml:space="preserve" is declared once on the worksheet, which its cells inherit (XML 1.0
-# section 2.10): a value's own edge spaces survive without 20 bytes more per cell.
-_OPEN = '<row><c t="inlineStr"><is><t>'
-_BETWEEN = '</t></is></c><c t="inlineStr"><is><t>'
+# On every <t>: Excel keeps a value's leading and trailing spaces only when its own element
+# says so (an inherited xml:space is not enough for it).
+_OPEN = '<row><c t="inlineStr"><is><t xml:space="preserve">'
+_BETWEEN = '</t></is></c><c t="inlineStr"><is><t xml:space="preserve">'
 _CLOSE = "</t></is></c></row>"
 # Private-use sentinels join a chunk's cells and rows into one string, escaped in one pass.
 _CELL_MARK, _ROW_MARK = "\ue000", "\ue001"
@@ -110,8 +111,10 @@ class XlsxWriter:
     into the zip, rows as inline strings. A sheet that reaches Excel's row limit continues on
     the next sheet of the same name with a number."""
 
-    def __init__(self, path: Path) -> None:
-        self._zip = zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1)
+    def __init__(self, target: Path | IO[bytes]) -> None:
+        # An unseekable target (an encrypted archive member) is fine: zipfile then writes a
+        # data descriptor after each part.
+        self._zip = zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1)
         self._sheets: list[str] = []
         self._thread: threading.Thread | None = None
         self._queue: queue.Queue[bytes | None] = queue.Queue()
@@ -135,8 +138,7 @@ class XlsxWriter:
         self._thread.start()
         self._write(
             b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
-            b' xml:space="preserve">'
+            b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
             b"<sheetData>"
         )
         self._rows = 0
@@ -183,6 +185,15 @@ class XlsxWriter:
             self._thread = None
             if self._error is not None:
                 raise self._error
+
+    def abort(self) -> None:
+        """After a failure: the writer thread ends and nothing more is written."""
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join()
+            self._thread = None
+        with contextlib.suppress(Exception):
+            self._zip.close()
 
     def close(self) -> None:
         self._close_sheet()
@@ -298,13 +309,31 @@ def render_data(
     *,
     progress: Callable[[int], None] | None = None,
 ) -> Package:
-    """Writes ``<category>.csv`` for each category and ``records.json`` (per category its
-    fields and its rows) straight into the encrypted archive, and ``records.xlsx`` (a sheet
-    per category) beside it, reading each category's rows once, a chunk at a time;
-    ``progress`` hears the rows written so far. No plaintext CSV or JSON reaches the disk."""
+    """Writes ``<category>.csv`` for each category, ``records.json`` (per category its fields
+    and its rows) and ``records.xlsx`` (a sheet per category) straight into the encrypted
+    archive, reading each category's rows once, a chunk at a time; ``progress`` hears the
+    rows written so far. No plaintext reaches the disk."""
     package = Package(directory)
+    xlsx_member = archive.member("records.xlsx", compress=False)  # a zip already
+    xlsx = XlsxWriter(MemberFile(xlsx_member))
+    try:
+        _render(package, categories, archive, xlsx, progress)
+        xlsx.close()
+    except BaseException:
+        xlsx.abort()
+        raise
+    package.files.append(_entry(archive.finish(xlsx_member)))
+    return package
+
+
+def _render(
+    package: Package,
+    categories: Iterable[Category],
+    archive: AesZipWriter,
+    xlsx: XlsxWriter,
+    progress: Callable[[int], None] | None,
+) -> None:
     done = 0
-    xlsx = XlsxWriter(directory / "records.xlsx")
     js_member = archive.member("records.json")
     js = _Text(js_member)
     js.write('{"categories": {')
@@ -343,38 +372,58 @@ def render_data(
         package.files.append(_entry(archive.finish(member), rows, category.name))
     js.write("}}")
     package.files.append(_entry(archive.finish(js_member)))
-    xlsx.close()
-    path = directory / "records.xlsx"
-    package.files.append(_entry(archive.add(path.name, path, compress=False)))
-    return package
 
 
-def _prefetched(chunks: Iterable[list[list[Any]]], depth: int = 2) -> Iterator[list[list[Any]]]:
+def _prefetched(chunks: Iterable[Any], depth: int = 2) -> Iterator[Any]:
     """The next chunks are read by a thread while this one is written (the database driver
-    releases the interpreter's lock while it steps)."""
+    releases the interpreter's lock while it steps). If the consumer stops early (an error),
+    the reader stops too and closes its source, which releases the database connection."""
     ahead: queue.Queue[Any] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
     done = object()
 
     def read() -> None:
+        source = iter(chunks)
         try:
-            for chunk in chunks:
-                ahead.put(chunk)
+            for chunk in source:
+                while not stop.is_set():
+                    try:
+                        ahead.put(chunk, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    break
         except BaseException as exc:
             ahead.put(exc)
-        else:
-            ahead.put(done)
+            return
+        finally:
+            close = getattr(source, "close", None)
+            if close is not None:
+                close()
+        ahead.put(done)
 
     thread = threading.Thread(target=read, name="lers-prefetch", daemon=True)
     thread.start()
-    while (item := ahead.get()) is not done:
-        if isinstance(item, BaseException):
-            raise item
-        yield item
-    thread.join()
+    try:
+        while (item := ahead.get()) is not done:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():
+            with contextlib.suppress(queue.Empty):
+                ahead.get(timeout=0.1)
+        thread.join()
 
 
-def add_file(archive: AesZipWriter, package: Package, path: Path, *, compress: bool) -> FileEntry:
-    entry = _entry(archive.add(path.name, path, compress=compress))
+def add_bytes(
+    archive: AesZipWriter, package: Package, name: str, data: bytes, *, compress: bool
+) -> FileEntry:
+    member = archive.member(name, compress=compress)
+    member.write(data)
+    entry = _entry(archive.finish(member))
     package.files.append(entry)
     return entry
 
@@ -388,9 +437,8 @@ def write_manifest(package: Package, about: dict[str, Any], archive: AesZipWrite
             for f in package.files
         ],
     }
-    path = package.directory / "manifest.json"
-    path.write_text(json.dumps(body, ensure_ascii=False, indent=2, sort_keys=True))
-    return add_file(archive, package, path, compress=True)
+    data = json.dumps(body, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
+    return add_bytes(archive, package, "manifest.json", data, compress=True)
 
 
 def read_archive(archive: Path | IO[bytes], passphrase: str) -> Iterator[tuple[str, bytes]]:

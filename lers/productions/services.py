@@ -33,20 +33,21 @@ from lers.cases.lifecycle import State
 from lers.cases.models import Case
 from lers.cases.notifications import case_url, notify_officers, reachable_officers
 from lers.cases.permissions import Step, require, require_second_person
-from lers.cases.scope import approved_reach
+from lers.cases.scope import Reach, approved_reach
 from lers.cases.services.access import lock_case, require_officer_on_case
 from lers.cases.services.verification import callback_verified
 from lers.core.errors import GuardFailed, IllegalTransition, NotFound
 from lers.core.exchange import active_source
-from lers.core.mail import mail_enqueue
+from lers.core.mail import mail_render, mail_send
 from lers.core.policy import active_policy
 from lers.jobs.services import job_enqueue
-from lers.productions.builder import Scope, build_archive, count_rows, moment
+from lers.productions.builder import Built, Scope, build_archive, count_rows, moment
 from lers.productions.cover import Letter
 from lers.productions.models import Production
 
 logger = logging.getLogger("lers.productions")
 BUILD_JOB = "productions.build"
+PASSPHRASE_JOB = "productions.passphrase"
 DELETE_JOB = "productions.delete"
 PRODUCING_STATES = frozenset({State.APPROVED, State.IN_PROGRESS})
 PROGRESS_EVERY_SECONDS = 1.0
@@ -140,9 +141,15 @@ def production_build(production_pk: int) -> None:
         _build(production, case)
     except Exception as exc:
         logger.exception("production %s failed", production.pk)
-        Production.objects.filter(pk=production.pk).update(
-            state=Production.State.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000]
+        failed = Production.objects.filter(
+            pk=production.pk, state=Production.State.BUILDING
+        ).update(
+            state=Production.State.FAILED,
+            error=f"{type(exc).__name__}: {exc}"[:2000],
+            passphrase_sealed="",
         )
+        if not failed:  # withdrawn meanwhile: nothing more to record
+            return
         audit_record(
             actor=None,
             action="production.failed",
@@ -195,6 +202,14 @@ def _build(production: Production, case: Case) -> None:
         name = f"productions/{case.reference}/{production.pk}-{secrets.token_hex(8)}.zip"
         with built.archive.open("rb") as handle:
             stored = default_storage.save(name, File(handle))
+    try:
+        _ready(production, case, reach, built, stored)
+    except BaseException:
+        default_storage.delete(stored)  # no production row points at it
+        raise
+
+
+def _ready(production: Production, case: Case, reach: Reach, built: Built, stored: str) -> None:
     manifest = {
         "case": case.reference,
         "subjects": reach.uids,
@@ -260,16 +275,13 @@ def production_release(*, production: Production, by: User) -> Production:
             raise GuardFailed(
                 _("Record a confirmed call-back to the agency's directory number before release.")
             )
+        _require_within_scope(case, locked)
         now = timezone.now()
-        passphrase = _unseal(locked.passphrase_sealed)
         locked.state = Production.State.RELEASED
         locked.released_by = by
         locked.released_at = now
         locked.expires_at = now + dt.timedelta(days=active_policy().disclosure.download_days)
-        locked.passphrase_sealed = ""
-        locked.save(
-            update_fields=["state", "released_by", "released_at", "expires_at", "passphrase_sealed"]
-        )
+        locked.save(update_fields=["state", "released_by", "released_at", "expires_at"])
         audit_record(
             actor=by,
             action="production.released",
@@ -286,18 +298,62 @@ def production_release(*, production: Production, by: User) -> Production:
                 f"SHA-256 {locked.archive_sha256}",
             ],
         )
-        for officer in reachable_officers(case):  # a suspended officer gets no passphrase
-            mail_enqueue(
-                to=[officer.user.email],
-                template="production_passphrase",
-                language=officer.user.preferred_language,
-                context={
-                    "case": case,
-                    "passphrase": passphrase,
-                    "url": case_url(case, staff=False),
-                },
-            )
+        # The passphrase stays sealed until the job sends it: no queued message holds it.
+        job_enqueue(
+            name=PASSPHRASE_JOB, payload={"production": locked.pk}, key=f"passphrase-{locked.pk}"
+        )
     return locked
+
+
+def _require_within_scope(case: Case, production: Production) -> None:
+    """A package goes out only if the approved scope still covers it: an account rejected or
+    a scope narrowed since the build stops the release."""
+    reach = approved_reach(case, "disclosure")
+    built = production.manifest
+    start, end = built.get("period", ["…", "…"])
+    narrower = (
+        not set(built.get("subjects", [])) <= set(reach.uids)
+        or not set(built.get("categories", [])) <= set(reach.categories)
+        or (reach.start is not None and (start == "…" or start < moment(reach.start)))
+        or (reach.end is not None and (end == "…" or end > moment(reach.end)))
+    )
+    if narrower:
+        raise GuardFailed(
+            _("The approved scope changed since this package was built: build it again.")
+        )
+
+
+def production_send_passphrase(production_pk: int) -> None:
+    """The job: each officer who may hear of the case gets the passphrase, rendered and sent
+    now; then it is erased."""
+    production = Production.objects.select_related("case").get(pk=production_pk)
+    if not production.passphrase_sealed or production.state not in (
+        Production.State.RELEASED,
+        Production.State.DOWNLOADED,
+    ):
+        return
+    case = production.case
+    passphrase = _unseal(production.passphrase_sealed)
+    sent = []
+    for officer in reachable_officers(case):  # a suspended officer gets no passphrase
+        message = mail_render(
+            to=[officer.user.email],
+            template="production_passphrase",
+            language=officer.user.preferred_language,
+            context={"case": case, "passphrase": passphrase, "url": case_url(case, staff=False)},
+        )
+        if message is not None:
+            mail_send(message)
+            sent.append(officer.pk)
+    with transaction.atomic():
+        Production.objects.filter(pk=production.pk).update(passphrase_sealed="")
+        audit_record(
+            actor=None,
+            action="production.passphrase_sent",
+            obj=production,
+            case_ref=case.reference,
+            payload={"officers": sent},
+        )
 
 
 def production_download(*, production: Production, by: User) -> IO[bytes]:
@@ -334,8 +390,16 @@ def production_withdraw(*, production: Production, by: User) -> Production:
         case = lock_case(production.case)
         require(by, Step.PRODUCE, case)
         locked = Production.objects.select_for_update().get(pk=production.pk)
-        if locked.state in (Production.State.EXPIRED, Production.State.WITHDRAWN):
-            raise IllegalTransition(_("this production is already gone"), state=locked.state)
+        if locked.state not in (
+            Production.State.BUILDING,
+            Production.State.READY,
+            Production.State.RELEASED,
+            Production.State.FAILED,
+        ):
+            # Once downloaded, the data has left: the record of it stays as it is.
+            raise IllegalTransition(
+                _("this production can no longer be withdrawn"), state=locked.state
+            )
         locked.state = Production.State.WITHDRAWN
         locked.passphrase_sealed = ""
         locked.save(update_fields=["state", "passphrase_sealed"])
@@ -357,7 +421,15 @@ def production_delete_archive(production_pk: int) -> None:
         return
     if production.archive:
         default_storage.delete(production.archive)
-        Production.objects.filter(pk=production.pk).update(archive="")
+        with transaction.atomic():
+            Production.objects.filter(pk=production.pk).update(archive="")
+            audit_record(
+                actor=None,
+                action="production.archive_deleted",
+                obj=production,
+                case_ref=production.case.reference,
+                payload={"sha256": production.archive_sha256},
+            )
 
 
 def productions_sweep() -> int:

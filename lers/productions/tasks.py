@@ -7,8 +7,10 @@ from lers.jobs.registry import job
 from lers.productions.services import (
     BUILD_JOB,
     DELETE_JOB,
+    PASSPHRASE_JOB,
     production_build,
     production_delete_archive,
+    production_send_passphrase,
     productions_sweep,
 )
 
@@ -20,6 +22,11 @@ SWEEP_EVERY_SECONDS = 900
 @job(BUILD_JOB, max_attempts=2, lease_seconds=3600)
 def build(payload: dict[str, Any]) -> None:
     production_build(int(payload["production"]))
+
+
+@job(PASSPHRASE_JOB, max_attempts=8)
+def passphrase(payload: dict[str, Any]) -> None:
+    production_send_passphrase(int(payload["production"]))
 
 
 @job(DELETE_JOB, max_attempts=5)

@@ -20,8 +20,6 @@ from lers.cases.models import ApprovedScope, Case
 from lers.core.policy import active_policy
 from lers.productions.models import Production
 
-RELEASED = (Production.State.RELEASED, Production.State.DOWNLOADED, Production.State.EXPIRED)
-
 
 class Outcome:
     PRODUCED = "produced"
@@ -84,8 +82,9 @@ def transparency_report(start: dt.date, end: dt.date) -> Report:
     )
     ids = [c.pk for c in cases]
     scopes = {s.case_id: s for s in ApprovedScope.objects.filter(case_id__in=ids)}
+    # Released is released: a package withdrawn or expired afterwards still went out.
     released = set(
-        Production.objects.filter(case_id__in=ids, state__in=RELEASED).values_list(
+        Production.objects.filter(case_id__in=ids, released_at__isnull=False).values_list(
             "case_id", flat=True
         )
     )
@@ -152,8 +151,55 @@ def _sorted(counts: Counter[str], label: object) -> list[tuple[str, str, int]]:
     return sorted(((k, str(label(k)), n) for k, n in counts.items()), key=lambda r: (-r[2], r[1]))
 
 
+@dataclass
+class Published:
+    """What may be shown of a report: counts below the threshold hidden, and in each table
+    one more hidden beside a lone hidden cell, so that no count can be worked out from the
+    total and the others (complementary suppression)."""
+
+    total: str
+    accounts_affected: str
+    median_days_to_respond: str
+    responded: str
+    tables: list[tuple[Table, list[tuple[str, str, str, bool]]]]  # code, label, shown, hidden
+
+
 def shown(count: int, suppress_below: int) -> str:
     """A count as published: below the threshold, only that it is small."""
     if suppress_below and 0 < count < suppress_below:
         return f"<{suppress_below}"
     return str(count)
+
+
+def publish(report: Report) -> Published:
+    limit = report.suppress_below
+    tables = []
+    for table in report.tables:
+        hidden = {i for i, (_c, _l, n) in enumerate(table.counts) if limit and 0 < n < limit}
+        if len(hidden) == 1 and len(table.counts) > 1:
+            # The total less the other cells would give the hidden one: hide the smallest other.
+            others = [i for i in range(len(table.counts)) if i not in hidden]
+            hidden.add(min(others, key=lambda i: table.counts[i][2]))
+        rows = [
+            (code, label, "–" if i in hidden and n >= limit else shown(n, limit), i in hidden)
+            for i, (code, label, n) in enumerate(table.counts)
+        ]
+        tables.append((table, rows))
+    few = bool(limit) and report.responded < limit
+    return Published(
+        total=shown(report.total, limit),
+        accounts_affected=shown(report.accounts_affected, limit),
+        median_days_to_respond=""
+        if few or report.median_days_to_respond is None
+        else str(report.median_days_to_respond),
+        responded=shown(report.responded, limit),
+        tables=tables,
+    )
+
+
+def whole_months(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    """With suppression on, periods are whole calendar months: two overlapping periods of any
+    days would otherwise give the counts of the days between them."""
+    first = start.replace(day=1)
+    following = (end.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    return first, following - dt.timedelta(days=1)

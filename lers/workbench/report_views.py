@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from lers.accounts.roles import is_staff_member
 from lers.core.errors import NotFound
-from lers.reports.transparency import Report, shown, transparency_report
+from lers.reports.transparency import Published, publish, transparency_report, whole_months
 
 BAR_WIDTH = 360
 
@@ -36,24 +37,16 @@ def _period(request: HttpRequest) -> tuple[dt.date, dt.date, str]:
     return start, end, error
 
 
-def _charts(report: Report) -> list[dict[str, Any]]:
+def _charts(published: Published) -> list[dict[str, Any]]:
     charts = []
-    for table in report.tables:
-        top = max((n for _c, _l, n in table.counts), default=0)
-        rows = []
-        for code, label, count in table.counts:
-            small = report.suppress_below and count < report.suppress_below
-            width = 0 if small or not top else max(2, round(BAR_WIDTH * count / top))
-            rows.append(
-                {
-                    "code": code,
-                    "label": label,
-                    "count": shown(count, report.suppress_below),
-                    "width": width,
-                }
-            )
+    for table, rows in published.tables:
+        top = max((n for _c, _l, n in table.counts if n), default=0)
+        bars = []
+        for (code, label, text, hidden), (_c, _l, count) in zip(rows, table.counts, strict=True):
+            width = 0 if hidden or not top else max(2, round(BAR_WIDTH * count / top))
+            bars.append({"code": code, "label": label, "count": text, "width": width})
         charts.append(
-            {"key": table.key, "title": table.title, "rows": rows, "height": 22 * len(rows)}
+            {"key": table.key, "title": table.title, "rows": bars, "height": 22 * len(bars)}
         )
     return charts
 
@@ -63,7 +56,10 @@ def transparency(request: HttpRequest) -> HttpResponse:
     if not is_staff_member(request.user):
         raise NotFound("no such page")
     start, end, error = _period(request)
+    if settings.LERS_REPORT_SUPPRESS_BELOW:
+        start, end = whole_months(start, end)
     report = transparency_report(start, end)
+    published = publish(report)
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = (
@@ -71,34 +67,24 @@ def transparency(request: HttpRequest) -> HttpResponse:
         )
         writer = csv.writer(response)
         writer.writerow(["period_start", "period_end", "dimension", "code", "label", "requests"])
-        writer.writerow([start, end, "total", "", "", shown(report.total, report.suppress_below)])
-        writer.writerow(
-            [
-                start,
-                end,
-                "accounts_affected",
-                "",
-                "",
-                shown(report.accounts_affected, report.suppress_below),
-            ]
-        )
-        writer.writerow(
-            [start, end, "median_days_to_respond", "", "", report.median_days_to_respond or ""]
-        )
-        for table in report.tables:
-            for code, label, count in table.counts:
-                writer.writerow(
-                    [start, end, table.key, code, label, shown(count, report.suppress_below)]
-                )
+        for dimension, value in (
+            ("total", published.total),
+            ("accounts_affected", published.accounts_affected),
+            ("answered", published.responded),
+            ("median_days_to_respond", published.median_days_to_respond),
+        ):
+            writer.writerow([start, end, dimension, "", "", value])
+        for table, rows in published.tables:
+            for code, label, text, _hidden in rows:
+                writer.writerow([start, end, table.key, code, label, text])
         return response
     return render(
         request,
         "workbench/transparency.html",
         {
             "report": report,
-            "charts": _charts(report),
-            "total": shown(report.total, report.suppress_below),
-            "accounts": shown(report.accounts_affected, report.suppress_below),
+            "published": published,
+            "charts": _charts(published),
             "error": error,
             "bar_width": BAR_WIDTH,
         },

@@ -157,3 +157,37 @@ def test_values_for_a_production_are_text_in_utc_and_only_the_fields_asked(sourc
     assert all(isinstance(v, str) for row in chunk for v in row)
     (kyc,) = list(source.values_of_accounts("kyc", ["10000002"], ["uid", "full_name_local"]))
     assert [list(row) for row in kyc] == [["10000002", "王伟"]]
+
+
+@pytest.mark.req("JU-15")
+def test_amounts_leave_exactly_as_stored(source):
+    """SQLite keeps the demo's amounts as REAL: a CAST to text would print 15 digits; the
+    value is written in its shortest exact form instead. PostgreSQL's numeric is exact."""
+    from decimal import Decimal
+
+    from lers.demo import exchange as demo
+
+    with source.engine.begin() as conn:
+        conn.execute(
+            demo.withdrawals.insert(),
+            [
+                {
+                    "uid": "10000004",
+                    "chain": "ETH",
+                    "asset": "ETH",
+                    "amount": Decimal("12345.678901234567"),
+                    "txid": "0x" + "ee" * 32,
+                    "to_address": "0x" + "11" * 20,
+                    "memo": None,
+                    "status": "completed",
+                    "completed_at": dt.datetime(2026, 3, 5, tzinfo=dt.UTC),
+                }
+            ],
+        )
+    rows = [
+        row
+        for chunk in source.values_of_accounts("withdrawals", ["10000004"], ["txid", "amount"])
+        for row in chunk
+    ]
+    (amount,) = [a for txid, a in rows if txid == "0x" + "ee" * 32]
+    assert Decimal(amount) == Decimal("12345.678901234567")

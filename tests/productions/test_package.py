@@ -21,6 +21,7 @@ AWKWARD = [
 
 
 def test_xlsx_cells_read_back_exactly_by_openpyxl(tmp_path):
+    """Every <t> says xml:space="preserve" (Excel keeps edge spaces only then)."""
     path = tmp_path / "book.xlsx"
     writer = XlsxWriter(path)
     writer.sheet("awkward", ["one", "two", "three"])
@@ -100,8 +101,32 @@ def test_the_cover_letter_writes_a_chinese_agency_name_when_a_cjk_font_is_instal
         prepared_by="operator",
     )
     path = tmp_path / "cover.pdf"
-    render_cover(path, letter, [FileEntry("kyc.csv", "ab" * 32, 10, 1)])
+    path.write_bytes(render_cover(letter, [FileEntry("kyc.csv", "ab" * 32, 10, 1)]))
     text = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(path).pages))
     assert "LERS-2026-000042" in text and "ab" * 32 in text and "08:30UTC" in text
     if any(font.exists() for font, _ in CJK_CANDIDATES):
         assert "上海市公安局" in text
+
+
+def test_rendering_writes_no_plaintext_to_disk(tmp_path):
+    from lers.productions.package import Category, render_data
+
+    archive = AesZipWriter(tmp_path / "p.zip", "secret passphrase")
+    seen: list[list[str]] = []
+
+    def chunks():
+        for n in range(3):
+            # while rows are being written, only encrypted spool files may exist
+            seen.append(sorted(p.name for p in tmp_path.rglob("*") if p.is_file()))
+            yield [[f"1000000{n}", "Chloé Müller", "secret-memo"]]
+
+    render_data(
+        tmp_path,
+        [Category("kyc", "kyc", ["uid", "name", "memo"], chunks(), text=True)],
+        archive,
+    )
+    archive.close()
+    for listing in seen:
+        assert all(name.endswith(".part") for name in listing), listing
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.zip"]
+    assert b"secret-memo" not in (tmp_path / "p.zip").read_bytes()

@@ -284,3 +284,68 @@ def test_a_suspended_officer_gets_no_passphrase(
     production = built(subject_case, operator)
     release(production, approver, officer_a)  # officer_a's passphrase arrives
     assert not [m for m in mail.outbox if colleague_a.email in m.to]
+
+
+@pytest.mark.req("JU-09")
+def test_a_package_built_before_the_scope_narrowed_is_not_released(
+    subject_case, operator, approver, analyst
+):
+    from lers.cases.models import SubjectMatch
+
+    production = built(subject_case, operator)
+    match = SubjectMatch.objects.get(target__case=subject_case, uid="10000001", status="confirmed")
+    cases.subject_decide(match=match, by=analyst, confirm=False, note="Not the suspect.")
+    with pytest.raises(GuardFailed, match="scope changed"):
+        production_release(production=production, by=approver)
+    production.refresh_from_db()
+    assert production.state == Production.State.READY
+
+
+def test_the_passphrase_is_never_kept_in_a_queued_message(
+    subject_case, operator, approver, officer_a
+):
+    from lers.jobs.models import Job
+
+    production = built(subject_case, operator)
+    passphrase = release(production, approver, officer_a)
+    assert not [j for j in Job.objects.all() if passphrase in json.dumps(j.payload)]
+    production.refresh_from_db()
+    assert production.passphrase_sealed == ""  # erased once sent
+    assert AuditEvent.objects.filter(action="production.passphrase_sent").exists()
+
+
+def test_a_downloaded_production_cannot_be_withdrawn(subject_case, operator, approver, officer_a):
+    from lers.core.errors import IllegalTransition
+    from lers.productions.services import production_withdraw
+
+    production = built(subject_case, operator)
+    release(production, approver, officer_a)
+    production_download(production=production, by=officer_a).close()
+    with pytest.raises(IllegalTransition, match="no longer be withdrawn"):
+        production_withdraw(production=production, by=operator)
+
+
+def test_a_build_that_fails_midway_leaves_no_thread_and_no_file(
+    subject_case, operator, monkeypatch, tmp_path
+):
+    import tempfile
+    import threading
+
+    from lers.exchange.source import DataSource
+
+    def broken(self, *args, **kwargs):
+        yield [("10000001",) * 3]
+        raise RuntimeError("exchange database went away")
+
+    monkeypatch.setattr(DataSource, "values_of_accounts", broken)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    production = production_request(case=subject_case, by=operator)
+    run_jobs()
+    production.refresh_from_db()
+    assert production.state == Production.State.FAILED and "went away" in production.error
+    assert production.passphrase_sealed == ""
+    names = {t.name for t in threading.enumerate()}
+    assert not {n for n in names if n.startswith(("lers-prefetch", "aeszip-"))}, names
+    assert not list(scratch.iterdir())  # the work folder and its spool are gone
