@@ -9,6 +9,7 @@ from django.http import Http404
 
 from lers.accounts.models import User
 from lers.actions.models import Freeze, PreservationHold, UserNotice
+from lers.actions.services.notices import POLICY_DEFAULT
 from lers.cases.categories import DATA_CATEGORIES
 from lers.cases.models import Case
 from lers.cases.selectors import approved_scope, case_get_for_staff
@@ -50,4 +51,5 @@ def case_actions(case: Case) -> dict[str, Any]:
         "deliveries": case.deliveries.order_by("-pk")[:50],
         "address_targets": case.targets.filter(kind="address", valid=True),
         "withhold_grounds": active_policy().notification.withhold_when,
+        "policy_default": POLICY_DEFAULT,
     }

@@ -32,6 +32,7 @@ class Step(StrEnum):
     FREEZE_REQUEST = "freeze_request"
     FREEZE_APPROVE = "freeze_approve"
     PRESERVE = "preserve"
+    NOTICE_DECIDE = "notice_decide"  # notify a user although the policy withholds by default
     EMERGENCY_CONFIRM = "emergency_confirm"
     PRODUCE = "produce"
     PRODUCTION_RELEASE = "production_release"
@@ -50,6 +51,7 @@ STEP_ROLES: dict[Step, frozenset[Role]] = {
     Step.FREEZE_REQUEST: CASE_WORKERS,
     Step.FREEZE_APPROVE: frozenset({Role.APPROVER}),
     Step.PRESERVE: CASE_WORKERS,
+    Step.NOTICE_DECIDE: frozenset({Role.LEGAL_REVIEWER}),
     Step.EMERGENCY_CONFIRM: frozenset({Role.APPROVER}),
     Step.PRODUCE: frozenset({Role.OPERATOR, Role.LEGAL_REVIEWER}),
     Step.PRODUCTION_RELEASE: frozenset({Role.APPROVER}),

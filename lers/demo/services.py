@@ -12,6 +12,7 @@ import datetime as dt
 import hmac
 from dataclasses import dataclass, field
 
+import sqlalchemy as sa
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -24,6 +25,7 @@ from lers.cases import services as cases
 from lers.cases.models import Case, Entity
 from lers.cases.services.entities import entities_sync
 from lers.core.policy import active_policy
+from lers.demo import exchange as demo_exchange
 from lers.demo.exchange import ExchangeSummary, build_demo_exchange
 
 STAFF = [
@@ -115,6 +117,7 @@ class DemoSummary:
     officers: list[tuple[str, str]] = field(default_factory=list)
     cases_created: int = 0
     cases_existing: int = 0
+    cases: list[str] = field(default_factory=list)
     exchange: ExchangeSummary | None = None
 
 
@@ -136,7 +139,43 @@ def _user(username: str, name: str, email: str, password: str) -> User:
     return user
 
 
-def complete_request(case: Case, officer: Officer) -> None:
+# Targets of a request when no demo exchange names real accounts (the tests' own requests).
+DEFAULT_TARGETS: list[tuple[str, str, str]] = [
+    ("address", "0x52908400098527886e0f7030069857d2e4169ee7", "ETH"),
+    ("email", "user7@example.org", ""),
+]
+
+
+def exchange_targets(url: str, index: int) -> list[tuple[str, str, str]]:
+    """Identifiers of accounts that exist in the demo exchange, a different pair per case:
+    an ETH deposit address of one user and the email of another, so that resolving the demo
+    cases finds their accounts."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            address = conn.execute(
+                sa.select(demo_exchange.deposit_addresses.c.address)
+                .where(demo_exchange.deposit_addresses.c.chain == "ETH")
+                .order_by(demo_exchange.deposit_addresses.c.uid)
+                .offset(index)
+                .limit(1)
+            ).scalar()
+            email = conn.execute(
+                sa.select(demo_exchange.users.c.email)
+                .order_by(demo_exchange.users.c.uid)
+                .offset(index + 3)
+                .limit(1)
+            ).scalar()
+    finally:
+        engine.dispose()
+    found = [("address", address, "ETH")] if address else []
+    found += [("email", email, "")] if email else []
+    return found or DEFAULT_TARGETS
+
+
+def complete_request(
+    case: Case, officer: Officer, targets: list[tuple[str, str, str]] | None = None
+) -> None:
     """Fill the request the way a diligent officer would, so the policy's checklist passes."""
     now = timezone.now()
     cases.case_update_draft(
@@ -158,14 +197,8 @@ def complete_request(case: Case, officer: Officer) -> None:
             else "",
         },
     )
-    cases.target_add(
-        case=case,
-        by=officer.user,
-        kind="address",
-        value="0x52908400098527886e0f7030069857d2e4169ee7",
-        chain="ETH",
-    )
-    cases.target_add(case=case, by=officer.user, kind="email", value="user7@example.org")
+    for kind, value, chain in targets or DEFAULT_TARGETS:
+        cases.target_add(case=case, by=officer.user, kind=kind, value=value, chain=chain)
     for gap in cases.case_checklist(case):
         for _ in range(gap.documents_need - gap.documents_have):
             doc_type = gap.documents_any_of[0]
@@ -221,6 +254,10 @@ def _walk(case: Case, officer: Officer, path: list[str], staff: dict[str, User])
 
 def demo_seed(*, password: str, exchange_users: int = 2000, seed: int = 7) -> DemoSummary:
     summary = DemoSummary()
+    # The exchange first: the demo requests name accounts it holds.
+    summary.exchange = build_demo_exchange(
+        settings.LERS_EXCHANGE_DATABASE_URL, users_count=exchange_users, seed=seed
+    )
     with transaction.atomic():
         entities_sync(by=None)
         staff: dict[str, User] = {}
@@ -276,10 +313,9 @@ def demo_seed(*, password: str, exchange_users: int = 2000, seed: int = 7) -> De
             )
             colleague = officers[agency_i][1 - officer_i]
             cases.case_add_officer(case=case, by=officer.user, colleague=colleague)
-            complete_request(case, officer)
+            targets = exchange_targets(settings.LERS_EXCHANGE_DATABASE_URL, len(summary.cases))
+            complete_request(case, officer, targets)
+            summary.cases.append(case.reference)
             _walk(case, officer, path, staff)
             summary.cases_created += 1
-    summary.exchange = build_demo_exchange(
-        settings.LERS_EXCHANGE_DATABASE_URL, users_count=exchange_users, seed=seed
-    )
     return summary

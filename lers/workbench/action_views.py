@@ -24,7 +24,12 @@ from lers.actions.services.freezes import (
     freeze_request,
 )
 from lers.actions.services.holds import hold_convert, hold_extend, hold_preserve
-from lers.actions.services.notices import notice_send, notice_withhold, notices_decide
+from lers.actions.services.notices import (
+    notice_allow,
+    notice_send,
+    notice_withhold,
+    notices_decide,
+)
 from lers.actions.services.watchlist import address_tag
 from lers.cases.selectors import case_get_for_staff
 from lers.core.errors import DomainError
@@ -157,6 +162,18 @@ def notice_deliver(request: HttpRequest, reference: str, pk: int) -> HttpRespons
         reference,
         lambda: notice_send(notice=notice, by=request.user),
         _("Notice sent to the exchange."),
+    )
+
+
+@login_required
+@require_POST
+def notice_let_go(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    notice = notice_get_for_staff(request.user, reference, pk)
+    return _act(
+        request,
+        reference,
+        lambda: notice_allow(notice=notice, by=request.user, note=request.POST.get("note", "")),
+        _("The user will be told."),
     )
 
 

@@ -69,6 +69,11 @@ urlpatterns = [
         name="workbench-notice-send",
     ),
     path(
+        "cases/<str:reference>/notices/<int:pk>/allow/",
+        action_views.notice_let_go,
+        name="workbench-notice-allow",
+    ),
+    path(
         "cases/<str:reference>/notices/<int:pk>/withhold/",
         action_views.notice_hold_back,
         name="workbench-notice-withhold",

@@ -186,3 +186,26 @@ def test_a_hold_the_exchange_confirms_only_after_expiry_is_released_at_once(
     assert hold.state == PreservationHold.State.EXPIRED
     (placed,) = holds_at_exchange(small_exchange)
     assert placed["released_at"] is not None
+
+
+@pytest.mark.req("JU-13", "BN-05")
+def test_an_extension_moves_the_end_at_the_exchange_and_expiry_releases_once(
+    subject_case, analyst, small_exchange, clock
+):
+    hold = hold_preserve(case=subject_case, by=analyst, categories=["account"])
+    run_jobs()
+    (placed,) = holds_at_exchange(small_exchange)
+    assert placed["until"] == (T0 + dt.timedelta(days=90)).date()
+    at(clock, 80)
+    hold = hold_extend(hold=hold, by=analyst)
+    run_jobs()
+    (moved,) = holds_at_exchange(small_exchange)  # the same hold, a later end
+    assert moved["id"] == placed["id"]
+    assert moved["until"] == (T0 + dt.timedelta(days=180)).date()
+    at(clock, 180.01)
+    assert holds_sweep()["expired"] == 1
+    run_jobs()
+    (released,) = holds_at_exchange(small_exchange)
+    assert released["released_at"] is not None
+    failed = Delivery.objects.filter(owner="hold", status=Delivery.Status.FAILED)
+    assert not failed.exists()  # one release per hold, not one per extension too

@@ -89,6 +89,27 @@ def test_hx97_withholds_by_default(subject_case, analyst, settings):
 
 
 @pytest.mark.req("HX-10")
+def test_a_legal_reviewer_may_tell_the_user_where_the_policy_withholds_by_default(
+    subject_case, analyst, reviewer, settings
+):
+    from lers.actions.services.notices import notice_allow
+    from lers.core.errors import DomainError, NotPermitted
+
+    settings.LERS_POLICY = "hx97"
+    subject_case.non_disclosure_until = None
+    subject_case.save(update_fields=["non_disclosure_until"])
+    (notice,) = notices_decide(case=subject_case, by=analyst)
+    with pytest.raises(NotPermitted):
+        notice_allow(notice=notice, by=analyst, note="x")  # a legal decision
+    with pytest.raises(DomainError, match="say why"):
+        notice_allow(notice=notice, by=reviewer, note=" ")
+    notice = notice_allow(notice=notice, by=reviewer, note="The user's funds are frozen: tell.")
+    assert notice.state == UserNotice.State.DUE
+    with pytest.raises(DomainError, match="only a notice withheld by the policy"):
+        notice_allow(notice=notice, by=reviewer, note="again")
+
+
+@pytest.mark.req("HX-10")
 def test_a_freeze_without_consent_withholds_where_the_policy_says_so(
     subject_case, analyst, monkeypatch
 ):

@@ -63,3 +63,18 @@ def test_demo_accounts_have_a_second_factor_and_the_command_prints_its_code(caps
     call_command("demo", "--code", "analyst")
     out = capsys.readouterr().out
     assert out.split()[0] == totp_code(demo_totp_secret("analyst"))
+
+
+@pytest.mark.req("X-10")
+def test_the_demo_requests_name_accounts_of_the_demo_exchange(settings):
+    from lers.accounts.models import User
+    from lers.cases.models import SubjectMatch
+    from lers.cases.services import case_resolve_targets
+
+    summary = demo_seed(password="demo-password-123", exchange_users=50)
+    analyst = User.objects.get(username="analyst")
+    case = Case.objects.filter(state="triage").first()
+    assert case.reference in summary.cases
+    counts = case_resolve_targets(case=case, by=analyst)
+    assert counts and all(counts.values())  # every target finds its account
+    assert SubjectMatch.objects.filter(target__case=case, exact=True).count() >= 2

@@ -261,6 +261,22 @@ def hold_extend(*, hold: PreservationHold, by: User, days: int | None = None) ->
         hold.state = PreservationHold.State.EXTENDED
         hold.warned_at = None
         hold.save(update_fields=["expires_at", "extensions", "state", "warned_at"])
+        # The exchange moves the end of each legal hold it confirmed; one still on its way is
+        # released by lers when the preservation ends, whatever date it carried.
+        for placed in _placements(hold):
+            delivery_enqueue(
+                case=case,
+                kind=HOLD,
+                uid=placed.uid,
+                key=f"{placed.key}-extension-{hold.extensions}",
+                details={
+                    "categories": hold.categories,
+                    "until": f"{hold.expires_at:%Y-%m-%d}",
+                    "extends": placed.reference,
+                },
+                owner="hold",
+                owner_id=hold.pk,
+            )
         audit_record(
             actor=by,
             action="preservation.extended",
@@ -303,10 +319,7 @@ def _expire(hold_id: int, now: dt.datetime) -> bool:
         hold.state = PreservationHold.State.EXPIRED
         hold.ended_at = now
         hold.save(update_fields=["state", "ended_at"])
-        placed = Delivery.objects.filter(
-            owner="hold", owner_id=hold.pk, kind=HOLD, status=Delivery.Status.DELIVERED
-        )
-        for delivery in placed:
+        for delivery in _placements(hold):
             _release_at_exchange(hold, delivery)
         # A hold still on its way is released when the exchange confirms it (_placed).
         job_enqueue(name=DELETE_COPY_JOB, payload={"hold": hold.pk}, key=f"delete-copy:{hold.pk}")
@@ -325,6 +338,17 @@ def _expire(hold_id: int, now: dt.datetime) -> bool:
     return True
 
 
+def _placements(hold: PreservationHold) -> list[Delivery]:
+    """The legal holds the exchange confirmed for this preservation (not their extensions)."""
+    return [
+        d
+        for d in Delivery.objects.filter(
+            owner="hold", owner_id=hold.pk, kind=HOLD, status=Delivery.Status.DELIVERED
+        ).order_by("pk")
+        if not d.details.get("extends")
+    ]
+
+
 def _release_at_exchange(hold: PreservationHold, placed: Delivery) -> None:
     delivery_enqueue(
         case=hold.case,
@@ -340,8 +364,8 @@ def _release_at_exchange(hold: PreservationHold, placed: Delivery) -> None:
 def _placed(delivery: Delivery, outcome: Outcome | None) -> None:
     """The exchange confirmed a legal hold after lers's preservation had already ended (it was
     slow, or down): release it at once, so nothing is held without a preservation."""
-    if delivery.kind != HOLD:
-        return
+    if delivery.kind != HOLD or delivery.details.get("extends"):
+        return  # an extension confirmed late: its hold is released with the placement
     hold = (
         PreservationHold.objects.select_for_update()
         .select_related("case")

@@ -24,12 +24,15 @@ from lers.audit.services import audit_record
 from lers.cases.lifecycle import WORKING
 from lers.cases.models import Case
 from lers.cases.notifications import staff_holding
+from lers.cases.permissions import Step, require
 from lers.cases.scope import approved_reach
 from lers.cases.services.access import lock_case, require_case_worker
 from lers.core.errors import DomainError, IllegalTransition
 from lers.core.mail import mail_enqueue
 from lers.core.policy import active_policy
 from lers.exchange.actions import NOTICE, Outcome
+
+POLICY_DEFAULT = "the policy does not notify users by default"
 
 
 def order_in_force(case: Case, now: dt.datetime | None = None) -> bool:
@@ -51,7 +54,7 @@ def notice_decision(case: Case, uid: str) -> tuple[str, str, dt.date | None]:
             case.non_disclosure_until,
         )
     if policy.default == "withhold":
-        return UserNotice.State.WITHHELD, "the policy does not notify users by default", None
+        return UserNotice.State.WITHHELD, POLICY_DEFAULT, None
     if (
         "freeze_without_consent" in policy.withhold_when
         and Freeze.objects.filter(
@@ -127,6 +130,38 @@ def notice_withhold(*, notice: UserNotice, by: User, ground: str, note: str = ""
             obj=notice,
             case_ref=case.reference,
             payload={"uid": notice.uid, "ground": ground, "note": note.strip()},
+        )
+    return notice
+
+
+def notice_allow(*, notice: UserNotice, by: User, note: str) -> UserNotice:
+    """A legal reviewer decides that a user is told although the policy withholds notices by
+    default (hx97: withheld unless the exchange decides otherwise). A non-disclosure order in
+    force still defers it; a notice withheld on a ground stays withheld."""
+    if not note.strip():
+        raise DomainError(_("say why the user is to be told"))
+    with transaction.atomic():
+        case = lock_case(notice.case)
+        require(by, Step.NOTICE_DECIDE, case)
+        notice = UserNotice.objects.select_for_update().get(pk=notice.pk)
+        if notice.state != UserNotice.State.WITHHELD or notice.reason != POLICY_DEFAULT:
+            raise IllegalTransition(
+                _("only a notice withheld by the policy's default can be allowed"),
+                state=notice.state,
+            )
+        if order_in_force(case):
+            notice.state = UserNotice.State.DEFERRED
+            notice.deferred_until = case.non_disclosure_until
+        else:
+            notice.state = UserNotice.State.DUE
+        notice.reason = f"allowed by {by}: {note.strip()}"
+        notice.save(update_fields=["state", "reason", "deferred_until"])
+        audit_record(
+            actor=by,
+            action="notice.allowed",
+            obj=notice,
+            case_ref=case.reference,
+            payload={"uid": notice.uid, "state": notice.state, "note": note.strip()},
         )
     return notice
 

@@ -155,6 +155,24 @@ class DemoActions:
                     .values(status="active")
                 )
             return f"restriction-{row_id}"
+        if action.kind == HOLD and details.get("extends"):
+            # An extension moves the end of the hold already in force.
+            row_id = _hold_id(details["extends"])
+            changed = conn.execute(
+                legal_holds.update()
+                .where(
+                    legal_holds.c.id == row_id,
+                    legal_holds.c.uid == action.uid,
+                    legal_holds.c.released_at.is_(None),
+                )
+                .values(until=dt.date.fromisoformat(details["until"]))
+            ).rowcount
+            if changed != 1:
+                raise ActionError(
+                    f"{details['extends']} is not in force for account {action.uid}",
+                    retryable=False,
+                )
+            return f"hold-{row_id}"
         if action.kind == HOLD:
             until = details.get("until")
             row_id = _insert(
@@ -184,6 +202,13 @@ def _insert(conn: sa.Connection, table: sa.Table, **values: Any) -> int:
     result = conn.execute(table.insert().values(**values))
     (row_id,) = result.inserted_primary_key or (None,)
     return int(row_id)
+
+
+def _hold_id(reference: object) -> int:
+    try:
+        return int(str(reference).rsplit("-", 1)[1])
+    except (IndexError, ValueError):
+        raise ActionError(f"no such reference {reference!r}", retryable=False) from None
 
 
 def _released(
