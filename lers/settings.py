@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "lers.actions",
     "lers.productions",
     "lers.reports",
+    "lers.intake",
     "lers.portal",
     "lers.workbench",
     "lers.demo",

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def _raw_path(instance: IntakeMessage, filename: str) -> str:
+    return f"intake/{instance.sha256}.eml"
+
+
+class IntakeMessage(models.Model):
+    """One message to the law-enforcement mailbox (JU-03), taken exactly once, kept raw
+    (hashed) as evidence, with what the checks found. Nothing is dropped: a message lers
+    cannot act on waits in the intake queue with the reason."""
+
+    class Status(models.TextChoices):
+        ACCEPTED = "accepted", _("Accepted")
+        QUEUED = "queued", _("Waiting for a person")
+        DONE = "done", _("Handled")
+
+    class Dkim(models.TextChoices):
+        PASS = "pass", _("Valid signature")
+        FAIL = "fail", _("Broken signature")
+        NONE = "none", _("Not signed")
+
+    message_id = models.CharField(max_length=998, unique=True)
+    sha256 = models.CharField(max_length=64, unique=True)
+    raw = models.FileField(upload_to=_raw_path, max_length=300)
+    size = models.PositiveBigIntegerField()
+    source = models.CharField(max_length=20)  # "file" or "imap"
+    from_address = models.CharField(max_length=320, blank=True)
+    from_domain = models.CharField(max_length=253, blank=True)
+    subject = models.TextField(blank=True)
+    dkim = models.CharField(max_length=10, choices=Dkim.choices)
+    dkim_domain = models.CharField(max_length=253, blank=True)
+    dkim_reason = models.CharField(max_length=300, blank=True)
+    # The government-domain registry's verdict on the From domain (X-05).
+    domain_status = models.CharField(max_length=20, blank=True)
+    domain_reason = models.CharField(max_length=300, blank=True)
+    aligned = models.BooleanField(default=False)  # From domain is (under) the DKIM domain
+    parsed = models.JSONField(default=dict, blank=True)  # the subject grammar's fields
+    attachments = models.JSONField(default=list, blank=True)  # name, type, size, sha256
+    status = models.CharField(max_length=10, choices=Status.choices)
+    reasons = models.JSONField(default=list, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        indexes = [models.Index(fields=["status", "received_at"], name="intake_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.message_id} ({self.status})"
