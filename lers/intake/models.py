@@ -16,7 +16,7 @@ class IntakeMessage(models.Model):
     class Status(models.TextChoices):
         ACCEPTED = "accepted", _("Accepted")
         QUEUED = "queued", _("Waiting for a person")
-        DONE = "done", _("Handled")
+        DONE = "done", _("Draft case created")
 
     class Dkim(models.TextChoices):
         PASS = "pass", _("Valid signature")
@@ -41,6 +41,9 @@ class IntakeMessage(models.Model):
     parsed = models.JSONField(default=dict, blank=True)  # the subject grammar's fields
     attachments = models.JSONField(default=list, blank=True)  # name, type, size, sha256
     status = models.CharField(max_length=10, choices=Status.choices)
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     reasons = models.JSONField(default=list, blank=True)
     received_at = models.DateTimeField(auto_now_add=True)
 

@@ -3,8 +3,11 @@ once, kept raw and hashed, checked (DKIM, the From domain against the government
 registry and against the DKIM domain, the subject grammar), and put in the intake queue with
 the reasons when a person must look at it.
 
-Creating the draft case, its documents and targets from an accepted message is the next step
-of this app (issue 7); until then an accepted message waits in the queue too."""
+A message whose checks pass and whose sender's agency is known becomes a draft case marked
+"email intake", with its attachments as documents (the portal's checks) and the identifiers of
+its text as targets; the sender gets an acknowledgement with the case reference and an
+invitation to the portal. A sender who is not a known officer leaves the case for staff to
+verify. A forged-looking or unreadable message creates nothing and gets no answer."""
 
 from __future__ import annotations
 
@@ -15,12 +18,21 @@ from email.message import EmailMessage
 from email.utils import parseaddr
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
+from lers.accounts.models import User
+from lers.agencies.models import Agency, Officer
 from lers.agencies.services.registry import domain_registry
 from lers.audit.services import audit_record
+from lers.cases.notifications import case_url
+from lers.cases.services.documents import Attachment
+from lers.cases.services.email import case_from_email
+from lers.core.mail import mail_enqueue
 from lers.core.policy import active_policy
+from lers.identifiers.documents import document_text
 from lers.intake.dkimcheck import DnsLookup, verify_dkim
 from lers.intake.models import IntakeMessage
 from lers.intake.subject import SubjectError, parse_subject
@@ -135,4 +147,111 @@ def intake_message(
             )
     except IntegrityError:  # taken at the same moment by another poll
         return IntakeMessage.objects.get(message_id=message_id), False
+    if status == IntakeMessage.Status.ACCEPTED:
+        _to_case(intake, message)
     return intake, True
+
+
+def intake_user() -> User:
+    """The account that files what an unknown sender sent (it cannot sign in)."""
+    user, created = User.objects.get_or_create(
+        username="lers-intake", defaults={"is_active": False, "display_name": "Email intake"}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def _sender(address: str, domain: str) -> tuple[Agency | None, Officer | None]:
+    officer = (
+        Officer.objects.filter(
+            user__email__iexact=address, status=Officer.Status.ACTIVE, user__is_active=True
+        )
+        .select_related("agency", "user")
+        .first()
+    )
+    if officer is not None:
+        return officer.agency, officer
+    for agency in Agency.objects.exclude(email_domains=[]):
+        if any(domain == d or domain.endswith("." + d) for d in agency.email_domains or []):
+            return agency, None
+    return None, None
+
+
+def _text_of(message: EmailMessage) -> str:
+    body = message.get_body(preferencelist=("plain", "html"))
+    text = body.get_content() if body is not None else ""
+    for part in message.iter_attachments():
+        data = part.get_payload(decode=True) or b""
+        if len(data) <= 5 * 2**20:  # identifiers of small documents; larger ones stay for staff
+            try:
+                text += "\n" + document_text(part.get_filename() or "", data)
+            except Exception:
+                continue
+    return text
+
+
+def _plain(message: EmailMessage) -> str:
+    body = message.get_body(preferencelist=("plain",))
+    return str(body.get_content()) if body is not None else ""
+
+
+def _to_case(intake: IntakeMessage, message: EmailMessage) -> None:
+    agency, officer = _sender(intake.from_address, intake.from_domain)
+    if agency is None:
+        _queue(intake, ["sender's agency unknown: no agency lists this domain"])
+        return
+    parsed = intake.parsed
+    by = officer.user if officer is not None else intake_user()
+    attachments = [
+        Attachment("other", part.get_filename() or "unnamed", part.get_payload(decode=True) or b"")
+        for part in message.iter_attachments()
+    ]
+    made = case_from_email(
+        agency=agency,
+        officer=officer,
+        by=by,
+        request_types=parsed.get("request_types", []),
+        urgency=parsed.get("urgency", "standard"),
+        title=f"{parsed.get('organisation', '')} {parsed.get('case_number', '')}".strip(),
+        agency_case_number=parsed.get("case_number", ""),
+        summary=_plain(message),
+        attachments=attachments,
+        text=_text_of(message),
+        intake_id=intake.pk,
+    )
+    reasons = [f"attachment {name!r} refused: {why}" for name, why in made.refused]
+    if officer is None:
+        reasons.append("the sender is not a registered officer: verify before acting")
+    with transaction.atomic():
+        intake.case = made.case
+        intake.status = IntakeMessage.Status.QUEUED if reasons else IntakeMessage.Status.DONE
+        intake.reasons = [*intake.reasons, *reasons]
+        intake.save(update_fields=["case", "status", "reasons"])
+        audit_record(
+            actor=None,
+            action="intake.case_created",
+            obj=intake,
+            case_ref=made.case.reference,
+            payload={"documents": made.documents, "targets": made.targets, "refused": made.refused},
+        )
+        mail_enqueue(
+            to=[intake.from_address],
+            template="intake_acknowledged",
+            context={
+                "case": made.case,
+                "subject": intake.subject,
+                "known": officer is not None,
+                "portal": settings.LERS_BASE_URL.rstrip("/") + reverse("portal-access"),
+                "url": case_url(made.case, staff=False),
+            },
+        )
+
+
+def _queue(intake: IntakeMessage, reasons: list[str]) -> None:
+    with transaction.atomic():
+        intake.status = IntakeMessage.Status.QUEUED
+        intake.reasons = [*intake.reasons, *reasons]
+        intake.save(update_fields=["status", "reasons"])
+        audit_record(actor=None, action="intake.queued", obj=intake, payload={"reasons": reasons})

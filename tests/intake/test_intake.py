@@ -5,6 +5,8 @@ it should, nothing lost."""
 from __future__ import annotations
 
 import base64
+import email
+import email.policy
 import hashlib
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -12,13 +14,17 @@ from email.utils import make_msgid
 import dkim
 import pytest
 from Crypto.PublicKey import RSA
+from django.core import mail
 from django.core.management import call_command
 
+from lers.agencies.models import Agency
 from lers.audit.models import AuditEvent
+from lers.cases.models import Case
 from lers.intake.models import IntakeMessage
 from lers.intake.services import intake_message
 from lers.intake.subject import SubjectError, parse_subject
 from lers.policy import load
+from tests.conftest import make_officer, run_jobs
 
 pytestmark = [pytest.mark.django_db, pytest.mark.req("JU-03", "X-05")]
 
@@ -65,6 +71,21 @@ def message(
     return signature + raw
 
 
+@pytest.fixture(autouse=True)
+def agencies(db, settings):
+    settings.LERS_POLICY = "ju"  # the profile whose guideline defines the mailbox (JU-03)
+    met = Agency.objects.create(
+        name="Metropolitan Police Service",
+        country="GB",
+        email_domains=["met.police.uk"],
+        switchboard_phone="+442072301212",
+    )
+    shanghai = Agency.objects.create(
+        name="上海市公安局", country="CN", email_domains=["gaj.sh.gov.cn"]
+    )
+    return {"met": met, "shanghai": shanghai, "li": make_officer("detective.li", met)}
+
+
 def take(raw: bytes) -> IntakeMessage:
     intake, created = intake_message(raw, source="file", dnsfunc=dns)
     assert created
@@ -75,7 +96,7 @@ def test_a_signed_message_from_a_government_domain_is_accepted_and_kept_raw(sett
     settings.LERS_POLICY = "ju"
     raw = message()
     intake = take(raw)
-    assert intake.status == IntakeMessage.Status.ACCEPTED, intake.reasons
+    assert intake.status == IntakeMessage.Status.DONE, intake.reasons
     assert (intake.dkim, intake.dkim_domain, intake.aligned) == ("pass", "met.police.uk", True)
     assert intake.domain_status == "registry"
     assert intake.parsed == {
@@ -88,6 +109,65 @@ def test_a_signed_message_from_a_government_domain_is_accepted_and_kept_raw(sett
         assert kept.read() == raw
     assert intake.sha256 == hashlib.sha256(raw).hexdigest()
     assert AuditEvent.objects.filter(action="intake.received").count() == 1
+
+
+def test_a_known_officers_email_becomes_a_draft_case_with_targets_and_an_acknowledgement(
+    settings, agencies
+):
+    settings.LERS_POLICY = "ju"
+    pdf = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+    intake = take(message(attachments=[("court-order.pdf", "application/pdf", pdf)]))
+    case = intake.case
+    assert case.channel == Case.Channel.EMAIL and case.state == "draft"
+    assert case.agency == agencies["met"] and list(case.officers.all()) == [agencies["li"].officer]
+    assert (case.urgency, case.request_types, case.agency_case_number) == (
+        "urgent",
+        ["information"],
+        "MPS-2026-0142",
+    )
+    assert case.targets.get().normalised == "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
+    assert case.documents.get().original_name == "court-order.pdf"
+    run_jobs()
+    (ack,) = [m for m in mail.outbox if "detective.li@met.police.uk" in m.to]
+    assert case.reference in ack.subject and "/portal/cases/" in ack.body
+
+
+def test_an_unregistered_sender_of_a_known_agency_leaves_the_case_for_verification(settings):
+    intake = take(message(sender="new.officer@met.police.uk"))
+    assert intake.case is not None and not intake.case.officers.exists()
+    assert intake.status == IntakeMessage.Status.QUEUED
+    assert any("not a registered officer" in r for r in intake.reasons)
+    run_jobs()
+    (ack,) = [m for m in mail.outbox if "new.officer@met.police.uk" in m.to]
+    assert "/portal/access/" in ack.body
+
+
+def test_a_sender_no_agency_claims_creates_nothing_and_gets_no_answer(settings):
+    intake = take(message(sender="someone@fbi.gov", sign_domain="fbi.gov"))
+    assert intake.case is None and intake.status == IntakeMessage.Status.QUEUED
+    assert any("agency unknown" in r for r in intake.reasons)
+    run_jobs()
+    assert not mail.outbox
+
+
+def test_an_executable_named_pdf_is_refused_and_the_rest_goes_on(settings):
+    exe = b"MZ\x90\x00" + b"\x00" * 200  # a Windows executable
+    intake = take(message(attachments=[("order.pdf", "application/pdf", exe)]))
+    assert intake.case is not None and not intake.case.documents.exists()
+    assert any("order.pdf" in r and "refused" in r for r in intake.reasons)
+    with intake.raw.open("rb") as kept:  # the raw message keeps the file, for the record
+        kept_message = email.message_from_bytes(kept.read(), policy=email.policy.default)
+    (part,) = list(kept_message.iter_attachments())
+    assert part.get_payload(decode=True) == exe
+
+
+def test_a_large_attachment_over_the_limit_is_refused_not_lost(settings):
+    settings.LERS_MAX_UPLOAD_BYTES = 10 * 2**20
+    big = b"%PDF-1.4\n" + b"0" * (20 * 2**20)
+    intake = take(message(attachments=[("scan.pdf", "application/pdf", big)]))
+    assert intake.case is not None and not intake.case.documents.exists()
+    assert any("scan.pdf" in r for r in intake.reasons)
+    assert intake.size > 20 * 2**20  # the raw message, attachment and all, is kept
 
 
 def test_a_message_is_taken_exactly_once(settings):
@@ -136,7 +216,8 @@ def test_a_chinese_subject_with_full_width_separators_is_read(settings):
             subject="【紧急】｜上海市公安局｜SH-2026-0142｜冻结、调取证据",
         )
     )
-    assert intake.status == IntakeMessage.Status.ACCEPTED, intake.reasons
+    assert intake.status == IntakeMessage.Status.QUEUED  # no officer of that address yet
+    assert intake.case.agency.name == "上海市公安局"
     assert intake.parsed["urgency"] == "urgent"
     assert intake.parsed["organisation"] == "上海市公安局"
     assert intake.parsed["request_types"] == ["freeze", "information"]
