@@ -22,16 +22,20 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
-from lers.accounts.models import User
+from lers.accounts.models import Role, User
+from lers.accounts.roles import roles_of
 from lers.agencies.models import Agency, Officer
 from lers.agencies.services.registry import domain_registry
 from lers.audit.services import audit_record
 from lers.cases.notifications import case_url
 from lers.cases.services.documents import Attachment
 from lers.cases.services.email import case_from_email
+from lers.core.errors import DomainError, IllegalTransition, NotPermitted
 from lers.core.mail import mail_enqueue
 from lers.core.policy import active_policy
+from lers.core.text import clean_text
 from lers.identifiers.documents import document_text
 from lers.intake.dkimcheck import DnsLookup, verify_dkim
 from lers.intake.models import IntakeMessage
@@ -255,3 +259,28 @@ def _queue(intake: IntakeMessage, reasons: list[str]) -> None:
         intake.reasons = [*intake.reasons, *reasons]
         intake.save(update_fields=["status", "reasons"])
         audit_record(actor=None, action="intake.queued", obj=intake, payload={"reasons": reasons})
+
+
+def intake_handle(*, intake: IntakeMessage, by: User, note: str) -> IntakeMessage:
+    """An intake analyst records what became of a queued message (answered, forwarded to the
+    right desk, reported as forged...)."""
+    if Role.INTAKE_ANALYST not in roles_of(by):
+        raise NotPermitted(_("only intake analysts handle the intake queue"))
+    note = clean_text(note)
+    if not note.strip():
+        raise DomainError(_("say what became of the message"))
+    with transaction.atomic():
+        locked = IntakeMessage.objects.select_for_update().get(pk=intake.pk)
+        if locked.status != IntakeMessage.Status.QUEUED:
+            raise IllegalTransition(_("this message is not waiting"), state=locked.status)
+        locked.status = IntakeMessage.Status.DONE
+        locked.reasons = [*locked.reasons, f"handled by {by}: {note}"]
+        locked.save(update_fields=["status", "reasons"])
+        audit_record(actor=by, action="intake.handled", obj=locked, payload={"note": note})
+    return locked
+
+
+def intake_open_raw(*, intake: IntakeMessage, by: User) -> IntakeMessage:
+    """Staff open the raw message: on the record."""
+    audit_record(actor=by, action="intake.raw_opened", obj=intake, payload={})
+    return intake

@@ -3,6 +3,7 @@ from django.urls import path
 from lers.workbench import (
     access_views,
     action_views,
+    intake_views,
     production_views,
     report_views,
     review_views,
@@ -13,6 +14,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("access/", access_views.access_queue, name="workbench-access"),
     path("reports/transparency/", report_views.transparency, name="workbench-transparency"),
+    path("intake/", intake_views.queue, name="workbench-intake"),
+    path("intake/<int:pk>/raw/", intake_views.raw, name="workbench-intake-raw"),
+    path("intake/<int:pk>/handled/", intake_views.handle, name="workbench-intake-handle"),
     path("access/<int:pk>/", access_views.access_detail, name="workbench-access-detail"),
     path("access/<int:pk>/decide/", access_views.access_decide, name="workbench-access-decide"),
     path(

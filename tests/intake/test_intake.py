@@ -286,3 +286,29 @@ def test_a_subject_off_the_grammar_says_why(subject, reason):
             urgency=grammar.urgency,
             request_types=grammar.request_types,
         )
+
+
+def test_the_intake_queue_page_shows_what_waits_and_records_what_became_of_it(
+    client, analyst, officer_a, reviewer
+):
+    from django.urls import reverse
+
+    from tests.conftest import PASSWORD
+
+    intake = take(message(subject="no grammar at all"))
+    assert client.login(username=reviewer.username, password=PASSWORD)
+    assert client.get(reverse("workbench-intake")).status_code == 404  # analysts' work
+    client.logout()
+    assert client.login(username=analyst.username, password=PASSWORD)
+    page = client.get(reverse("workbench-intake")).content.decode()
+    assert "no grammar at all" in page and "subject:" in page
+    raw = client.get(reverse("workbench-intake-raw", args=[intake.pk]))
+    assert raw["Content-Disposition"].startswith("attachment")
+    assert AuditEvent.objects.filter(action="intake.raw_opened").count() == 1
+    client.post(
+        reverse("workbench-intake-handle", args=[intake.pk]),
+        {"note": "Asked the sender to use the subject format."},
+    )
+    intake.refresh_from_db()
+    assert intake.status == IntakeMessage.Status.DONE
+    assert "no grammar at all" not in client.get(reverse("workbench-intake")).content.decode()
