@@ -266,12 +266,19 @@ def _as_text(rows: list[Any]) -> list[Any]:
     if not rows:
         return rows
     columns = list(zip(*rows, strict=True))
-    odd = [i for i, column in enumerate(columns) if set(map(type, column)) != {str}]
-    if not odd:
-        return rows
-    for i in odd:
-        columns[i] = tuple(v if type(v) is str else _text(v) for v in columns[i])
-    return list(zip(*columns, strict=True))
+    changed = False
+    for i, column in enumerate(columns):
+        kinds = set(map(type, column))
+        if kinds == {str}:
+            continue
+        changed = True
+        if kinds == {float}:  # the usual case (amounts as REAL): repr is exact and in C
+            columns[i] = tuple(map(repr, column))
+        elif kinds == {int}:
+            columns[i] = tuple(map(str, column))
+        else:
+            columns[i] = tuple(v if type(v) is str else _text(v) for v in column)
+    return list(zip(*columns, strict=True)) if changed else rows
 
 
 def _text(value: Any) -> str:
