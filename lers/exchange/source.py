@@ -277,11 +277,13 @@ def _as_text(rows: list[Any]) -> list[Any]:
         elif kinds == {int}:
             columns[i] = tuple(map(str, column))
         else:
-            columns[i] = tuple(v if type(v) is str else _text(v) for v in column)
+            columns[i] = tuple(v if type(v) is str else text_of(v) for v in column)
     return list(zip(*columns, strict=True)) if changed else rows
 
 
-def _text(value: Any) -> str:
+def text_of(value: Any) -> str:
+    """One value as lers writes it out: "" for none, times in ISO 8601 UTC (JU-18), a float
+    by its shortest exact form."""
     if value is None:
         return ""
     if isinstance(value, float):

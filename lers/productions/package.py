@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import datetime as dt
 import hashlib
 import io
 import json
@@ -26,24 +25,12 @@ from typing import IO, Any
 
 import pyzipper
 
+from lers.exchange.source import text_of
 from lers.productions.aeszip import AesZipWriter, Member, MemberFile, MemberWriter
 
 CHUNK = 1 << 20
 XLSX_MAX_ROWS = 1_048_576  # Excel's limit per sheet, the header included
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def cell(value: Any) -> str:
-    """One value as the package writes it: UTC ISO 8601 for times (JU-18), text otherwise."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is None:  # the exchange keeps UTC (SQLite stores it naive)
-            value = value.replace(tzinfo=dt.UTC)
-        return value.astimezone(dt.UTC).isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
 
 
 def sha256_of(path: Path) -> str:
@@ -285,7 +272,7 @@ class Package:
 
 
 def _texts(values: list[Any]) -> list[str]:
-    return [v if type(v) is str else cell(v) for v in values]
+    return [v if type(v) is str else text_of(v) for v in values]
 
 
 class _Text:

@@ -42,25 +42,13 @@ from lers.core.errors import DomainError, IllegalTransition
 from lers.core.exchange import active_source
 from lers.core.policy import active_policy
 from lers.exchange.actions import HOLD, RELEASE_HOLD, Outcome
-from lers.exchange.source import DataSource
+from lers.exchange.source import DataSource, text_of
 from lers.jobs.services import job_enqueue
 
 DELETE_COPY_JOB = "actions.delete_copy"
 IN_FORCE = frozenset({PreservationHold.State.ACTIVE, PreservationHold.State.EXTENDED})
 # A data category is a logical record of the exchange; "account" is the users record.
 RECORD_OF = {category: category for category in DATA_CATEGORIES} | {"account": "users"}
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is None:  # the exchange keeps UTC (SQLite stores it naive)
-            value = value.replace(tzinfo=dt.UTC)
-        return value.astimezone(dt.UTC).isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
 
 
 def _save(name: str, content: File[Any]) -> str:
@@ -87,7 +75,7 @@ def evidence_copy(
     return {
         "uids": uids,
         "categories": categories,
-        "timeframe": [_cell(start), _cell(end)],
+        "timeframe": [text_of(start), text_of(end)],
         "files": files,
     }
 
@@ -116,7 +104,7 @@ def _copy_categories(
             for chunk in source.rows_of_accounts(
                 record, uids, start=start, end=end, iso_times=True
             ):
-                writer.writerows([_cell(row.get(f)) for f in fields] for row in chunk)
+                writer.writerows([text_of(row.get(f)) for f in fields] for row in chunk)
                 rows += len(chunk)
             text.flush()
             size = raw.tell()
@@ -176,7 +164,7 @@ def hold_preserve(*, case: Case, by: User, categories: list[str] | None = None) 
         start=reach.start,
         end=reach.end,
     )
-    manifest.update({"case": case.reference, "created_at": _cell(timezone.now())})
+    manifest.update({"case": case.reference, "created_at": text_of(timezone.now())})
     body = json.dumps(manifest, sort_keys=True, indent=2).encode()
     manifest_path = ""
     try:
