@@ -130,3 +130,36 @@ def test_the_case_page_shows_the_signals_and_records_a_call_back(client, make_ca
     )
     assert "number in the directory" in response.content.decode()
     assert CallBack.objects.filter(case=case, source="other").exists()
+
+
+@pytest.mark.req("X-05")
+def test_a_recent_change_to_the_officers_account_is_a_signal(make_case, officer_a, time_machine):
+    from allauth.account.signals import email_changed, password_changed
+    from allauth.mfa.signals import authenticator_reset
+
+    time_machine.move_to(dt.datetime.now(dt.UTC) + dt.timedelta(days=400))  # an old account
+    case = make_case(State.TRIAGE)
+    assert "officer_changed" not in codes(case)
+    authenticator_reset.send(sender=None, request=None, user=officer_a)
+    email_changed.send(
+        sender=None,
+        request=None,
+        user=officer_a,
+        from_email_address="old@a.police.uk",
+        to_email_address="officer_a@a.police.uk",
+    )
+    password_changed.send(sender=None, request=None, user=officer_a)
+    recorded = list(
+        AuditEvent.objects.filter(object_id=str(officer_a.pk), action__startswith="account.")
+        .order_by("seq")
+        .values_list("action", flat=True)
+    )
+    assert recorded == [
+        "account.factor_reset",
+        "account.email_changed",
+        "account.password_changed",
+    ]
+    (signal,) = [s for s in services.case_signals(case) if s.code == "officer_changed"]
+    assert "password changed" in signal.detail
+    time_machine.move_to(dt.datetime.now(dt.UTC) + dt.timedelta(days=31))
+    assert "officer_changed" not in codes(case)  # an old change is no longer a warning

@@ -13,9 +13,11 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lers.accounts.changes import CHANGE_ACTIONS
 from lers.accounts.models import User
 from lers.agencies.models import Officer, OfficerFlag
 from lers.agencies.services.registry import domain_registry
+from lers.audit.models import AuditEvent
 from lers.audit.services import audit_record
 from lers.cases.lifecycle import OPEN
 from lers.cases.models import CallBack, Case
@@ -172,6 +174,25 @@ def case_signals(case: Case) -> list[Signal]:
         if officer.created_at >= new_after:
             signals.append(
                 Signal("officer_new", gettext_lazy("Officer account is new"), str(officer))
+            )
+        change = (
+            AuditEvent.objects.filter(
+                object_type=officer.user._meta.label_lower,
+                object_id=str(officer.user_id),
+                action__in=CHANGE_ACTIONS,
+                occurred_at__gte=new_after,
+            )
+            .order_by("-seq")
+            .first()
+        )
+        if change is not None:
+            signals.append(
+                Signal(
+                    "officer_changed",
+                    gettext_lazy("Officer account changed recently"),
+                    f"{officer}: {change.action.removeprefix('account.').replace('_', ' ')}"
+                    f" {change.occurred_at:%Y-%m-%d}",
+                )
             )
         check = registry.check(email)
         if check.status == "lookalike":
