@@ -14,13 +14,13 @@ READERS = frozenset({Role.INTAKE_ANALYST, Role.AUDITOR})
 
 def intake_queue(user: User, *, everything: bool = False) -> QuerySet[IntakeMessage]:
     if not roles_of(user) & READERS:
-        return IntakeMessage.objects.none()
+        raise NotFound("no such page")  # the queue is the intake analysts' (auditors read it)
     messages = IntakeMessage.objects.select_related("case")
     return messages if everything else messages.filter(status=IntakeMessage.Status.QUEUED)
 
 
 def intake_get(user: User, pk: int) -> IntakeMessage:
-    found = intake_queue(user, everything=True).filter(pk=pk).first()
+    found = intake_queue(user, everything=True).filter(pk=pk).first()  # 404 for others
     if found is None:
         raise NotFound("no such message")
     return found

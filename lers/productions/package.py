@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import hashlib
 import io
 import json
 import queue
@@ -28,17 +27,8 @@ import pyzipper
 from lers.exchange.source import text_of
 from lers.productions.aeszip import AesZipWriter, Member, MemberFile, MemberWriter
 
-CHUNK = 1 << 20
 XLSX_MAX_ROWS = 1_048_576  # Excel's limit per sheet, the header included
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(CHUNK), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 # -- XLSX, streamed ------------------------------------------------------------------------------
@@ -50,15 +40,6 @@ def _xml_text(value: str) -> str:
     if "&" in value or "<" in value or ">" in value:
         value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return value
-
-
-def _column(index: int) -> str:
-    name = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        name = chr(65 + rest) + name
-    return name
 
 
 # On every <t>: Excel keeps a value's leading and trailing spaces only when its own element
@@ -266,9 +247,6 @@ class FileEntry:
 class Package:
     directory: Path
     files: list[FileEntry] = field(default_factory=list)
-
-    def entry(self, name: str) -> FileEntry:
-        return next(f for f in self.files if f.name == name)
 
 
 def _texts(values: list[Any]) -> list[str]:

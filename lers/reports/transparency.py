@@ -197,9 +197,11 @@ def publish(report: Report) -> Published:
     )
 
 
-def whole_months(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
-    """With suppression on, periods are whole calendar months: two overlapping periods of any
-    days would otherwise give the counts of the days between them."""
+def report_period(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    """The period a report may cover: with suppression on, whole calendar months, since two
+    overlapping periods of any days would otherwise give the counts of the days between."""
+    if not settings.LERS_REPORT_SUPPRESS_BELOW:
+        return start, end
     first = start.replace(day=1)
     following = (end.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
     return first, following - dt.timedelta(days=1)

@@ -9,10 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -33,6 +31,7 @@ from lers.actions.services.notices import (
 from lers.actions.services.watchlist import address_tag
 from lers.cases.selectors import case_get_for_staff
 from lers.core.errors import DomainError
+from lers.workbench.outcome import act
 
 
 def _int(value: str | None) -> int | None:
@@ -43,13 +42,7 @@ def _int(value: str | None) -> int | None:
 
 
 def _act(request: HttpRequest, reference: str, run: Callable[[], Any], done: str) -> HttpResponse:
-    try:
-        run()
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, done)
-    return redirect("workbench-case", reference=reference)
+    return act(request, run, done, "workbench-case", reference=reference)
 
 
 @login_required

@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lers.accounts.roles import roles_of
 from lers.core.downloads import attachment_response
-from lers.core.errors import DomainError, NotFound
-from lers.intake.selectors import READERS, intake_get, intake_queue
+from lers.intake.selectors import intake_get, intake_queue
 from lers.intake.services import intake_handle, intake_open_raw
+from lers.workbench.outcome import act
 
 PAGE = 200
 
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
-    if not roles_of(request.user) & READERS:
-        raise NotFound("no such page")
     everything = request.GET.get("all") == "1"
     listed = list(intake_queue(request.user, everything=everything)[:PAGE])
     return render(
@@ -41,10 +37,9 @@ def raw(request: HttpRequest, pk: int) -> FileResponse:
 @require_POST
 def handle(request: HttpRequest, pk: int) -> HttpResponse:
     intake = intake_get(request.user, pk)
-    try:
-        intake_handle(intake=intake, by=request.user, note=request.POST.get("note", ""))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Recorded."))
-    return redirect("workbench-intake")
+    return act(
+        request,
+        lambda: intake_handle(intake=intake, by=request.user, note=request.POST.get("note", "")),
+        _("Recorded."),
+        "workbench-intake",
+    )

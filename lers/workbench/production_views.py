@@ -18,6 +18,7 @@ from lers.productions.services import (
     production_request,
     production_withdraw,
 )
+from lers.workbench.outcome import act
 
 
 @login_required
@@ -51,21 +52,25 @@ def production_detail(request: HttpRequest, reference: str, pk: int) -> HttpResp
 @require_POST
 def production_send(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     production = production_get_for_staff(request.user, reference, pk)
-    try:
-        production_release(production=production, by=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Released: the officers have the link and the passphrase."))
-    return redirect("workbench-production", reference=reference, pk=pk)
+    return act(
+        request,
+        lambda: production_release(production=production, by=request.user),
+        _("Released: the officers have the link and the passphrase."),
+        "workbench-production",
+        reference=reference,
+        pk=pk,
+    )
 
 
 @login_required
 @require_POST
 def production_cancel(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     production = production_get_for_staff(request.user, reference, pk)
-    try:
-        production_withdraw(production=production, by=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("workbench-production", reference=reference, pk=pk)
+    return act(
+        request,
+        lambda: production_withdraw(production=production, by=request.user),
+        "",
+        "workbench-production",
+        reference=reference,
+        pk=pk,
+    )

@@ -6,7 +6,6 @@ import csv
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -15,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from lers.accounts.roles import is_staff_member
 from lers.core.errors import NotFound
-from lers.reports.transparency import Published, publish, transparency_report, whole_months
+from lers.reports.transparency import Published, publish, report_period, transparency_report
 
 BAR_WIDTH = 360
 
@@ -56,8 +55,7 @@ def transparency(request: HttpRequest) -> HttpResponse:
     if not is_staff_member(request.user):
         raise NotFound("no such page")
     start, end, error = _period(request)
-    if settings.LERS_REPORT_SUPPRESS_BELOW:
-        start, end = whole_months(start, end)
+    start, end = report_period(start, end)
     report = transparency_report(start, end)
     published = publish(report)
     if request.GET.get("format") == "csv":

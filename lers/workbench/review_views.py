@@ -12,8 +12,12 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lers.accounts.models import User
-from lers.cases.selectors import case_get_for_staff, case_get_to_take, fee_notice_get_for_staff
+from lers.cases.selectors import (
+    case_get_for_staff,
+    case_get_to_take,
+    fee_notice_get_for_staff,
+    staff_colleagues,
+)
 from lers.cases.services import (
     ScopeDecision,
     callback_record,
@@ -26,6 +30,7 @@ from lers.cases.services import (
 )
 from lers.core.errors import DomainError
 from lers.workbench.forms import ScopeForm
+from lers.workbench.outcome import act
 
 
 @login_required
@@ -40,18 +45,17 @@ def take(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def assign(request: HttpRequest, reference: str) -> HttpResponse:
     case = case_get_for_staff(request.user, reference)
-    colleague = User.objects.filter(pk=request.POST.get("user") or 0, is_active=True).first()
-    try:
+    colleague = staff_colleagues(case).filter(pk=request.POST.get("user") or 0).first()
+
+    def run() -> None:
         if colleague is None:
             raise DomainError(_("choose a colleague"))
         case_assign(
             case=case, by=request.user, user=colleague, hold=request.POST.get("hold") == "on"
         )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("%(name)s is on the case.") % {"name": colleague})
-    return redirect("workbench-case", reference=case.reference)
+
+    done = _("%(name)s is on the case.") % {"name": colleague} if colleague else ""
+    return act(request, run, done, "workbench-case", reference=case.reference)
 
 
 @login_required
@@ -90,30 +94,32 @@ def approve(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def fee_new(request: HttpRequest, reference: str) -> HttpResponse:
     case = case_get_for_staff(request.user, reference)
-    try:
-        fee_notice_issue(
+    return act(
+        request,
+        lambda: fee_notice_issue(
             case=case,
             by=request.user,
             amount=request.POST.get("amount", ""),
             currency=request.POST.get("currency", ""),
             description=request.POST.get("description", ""),
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The fee notice was sent to the agency."))
-    return redirect("workbench-case", reference=case.reference)
+        ),
+        _("The fee notice was sent to the agency."),
+        "workbench-case",
+        reference=case.reference,
+    )
 
 
 @login_required
 @require_POST
 def fee_withdraw(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     notice = fee_notice_get_for_staff(request.user, reference, pk)
-    try:
-        fee_notice_withdraw(notice=notice, by=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("workbench-case", reference=reference)
+    return act(
+        request,
+        lambda: fee_notice_withdraw(notice=notice, by=request.user),
+        "",
+        "workbench-case",
+        reference=reference,
+    )
 
 
 @login_required
@@ -146,14 +152,12 @@ def callback_new(request: HttpRequest, reference: str) -> HttpResponse:
 def flag(request: HttpRequest, reference: str) -> HttpResponse:
     case = case_get_for_staff(request.user, reference)
     officer = case.officers.filter(pk=request.POST.get("officer") or 0).first()
-    try:
+
+    def run() -> None:
         if officer is None:
             raise DomainError(_("choose an officer of the case"))
         officer_flag(
             officer=officer, by=request.user, reason=request.POST.get("reason", ""), case=case
         )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Officer flagged."))
-    return redirect("workbench-case", reference=case.reference)
+
+    return act(request, run, _("Officer flagged."), "workbench-case", reference=case.reference)
