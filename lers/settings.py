@@ -259,6 +259,20 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = DATA_DIR / "mail"
 
+# The law-enforcement mailbox that ``lers intake imap`` polls (JU-03). TLS from the first byte
+# ("ssl", port 993) by default; "starttls" upgrades a plain connection; "none" only for a
+# server on this machine. Each message is taken once: lers keeps the last UID it took.
+LERS_IMAP_HOST = env.str("LERS_IMAP_HOST")
+LERS_IMAP_SECURITY = env.choice("LERS_IMAP_SECURITY", ["ssl", "starttls", "none"], "ssl")
+LERS_IMAP_PORT = env.int(
+    "LERS_IMAP_PORT", 993 if LERS_IMAP_SECURITY == "ssl" else 143, minimum=1
+)
+LERS_IMAP_USER = env.str("LERS_IMAP_USER", "")
+LERS_IMAP_PASSWORD = env.str("LERS_IMAP_PASSWORD", "")
+LERS_IMAP_MAILBOX = env.str("LERS_IMAP_MAILBOX", "INBOX")
+# Seconds between polls when the worker polls the mailbox (0: only the command polls).
+LERS_IMAP_POLL_SECONDS = env.int("LERS_IMAP_POLL_SECONDS", 0, minimum=0)
+
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (and strips it from clients).
 if env.bool("LERS_TRUST_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

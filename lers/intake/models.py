@@ -53,3 +53,17 @@ class IntakeMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.message_id} ({self.status})"
+
+
+class MailboxCursor(models.Model):
+    """How far lers has read one IMAP mailbox: the last UID it took under the mailbox's
+    UIDVALIDITY. A message is taken once because the cursor moves past it only after it is
+    stored, and a message fetched again after a crash is known by its Message-ID."""
+
+    mailbox = models.CharField(max_length=500, unique=True)  # user@host:port/mailbox
+    uidvalidity = models.PositiveBigIntegerField()
+    last_uid = models.PositiveBigIntegerField(default=0)
+    polled_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.mailbox} @ {self.uidvalidity}:{self.last_uid}"

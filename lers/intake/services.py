@@ -14,6 +14,7 @@ from __future__ import annotations
 import email
 import email.policy
 import hashlib
+import logging
 from email.message import EmailMessage
 from email.utils import parseaddr
 from typing import Any
@@ -41,6 +42,8 @@ from lers.intake.dkimcheck import DnsLookup, verify_dkim
 from lers.intake.models import IntakeMessage
 from lers.intake.subject import SubjectError, parse_subject
 
+log = logging.getLogger(__name__)
+
 
 def _message_id(message: EmailMessage, digest: str) -> str:
     value = " ".join(str(message.get("Message-ID", "")).split())
@@ -62,20 +65,10 @@ def _attachments(message: EmailMessage) -> list[dict[str, Any]]:
     return found
 
 
-def intake_message(
-    raw: bytes, *, source: str, dnsfunc: DnsLookup | None = None
-) -> tuple[IntakeMessage, bool]:
-    """Takes one RFC 5322 message; returns it and whether it was new (a message seen before,
-    by Message-ID or by content, is not taken twice)."""
-    digest = hashlib.sha256(raw).hexdigest()
-    message = email.message_from_bytes(raw, policy=email.policy.default)
-    assert isinstance(message, EmailMessage)
-    message_id = _message_id(message, digest)
-    seen = IntakeMessage.objects.filter(message_id=message_id).first() or (
-        IntakeMessage.objects.filter(sha256=digest).first()
-    )
-    if seen is not None:
-        return seen, False
+def _examine(
+    raw: bytes, message: EmailMessage, dnsfunc: DnsLookup | None
+) -> tuple[dict[str, Any], list[str]]:
+    """What the checks find: the message's fields and the reasons a person must look at it."""
     _name, address = parseaddr(str(message.get("From", "")))
     address = address.strip().lower()
     domain = address.rpartition("@")[2] if "@" in address else ""
@@ -112,6 +105,40 @@ def intake_message(
         }
     except SubjectError as exc:
         reasons.append(f"subject: {exc}")
+    return {
+        "from_address": address[:320],
+        "from_domain": domain[:253],
+        "subject": subject,
+        "dkim": signature.status,
+        "dkim_domain": signature.domain[:253],
+        "dkim_reason": signature.reason,
+        "domain_status": check.status,
+        "domain_reason": check.reason[:300],
+        "aligned": aligned,
+        "parsed": parsed,
+        "attachments": _attachments(message),
+    }, reasons
+
+
+def intake_message(
+    raw: bytes, *, source: str, dnsfunc: DnsLookup | None = None
+) -> tuple[IntakeMessage, bool]:
+    """Takes one RFC 5322 message; returns it and whether it was new (a message seen before,
+    by Message-ID or by content, is not taken twice)."""
+    digest = hashlib.sha256(raw).hexdigest()
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
+    message_id = _message_id(message, digest)
+    seen = IntakeMessage.objects.filter(message_id=message_id).first() or (
+        IntakeMessage.objects.filter(sha256=digest).first()
+    )
+    if seen is not None:
+        return seen, False
+    try:
+        fields, reasons = _examine(raw, message, dnsfunc)
+    except Exception as exc:  # a message too broken to read still waits for a person
+        fields = {"dkim": IntakeMessage.Dkim.NONE}
+        reasons = [f"the message could not be read: {type(exc).__name__}: {exc}"[:500]]
     status = IntakeMessage.Status.QUEUED if reasons else IntakeMessage.Status.ACCEPTED
     try:
         with transaction.atomic():
@@ -120,19 +147,9 @@ def intake_message(
                 sha256=digest,
                 size=len(raw),
                 source=source,
-                from_address=address[:320],
-                from_domain=domain[:253],
-                subject=subject,
-                dkim=signature.status,
-                dkim_domain=signature.domain[:253],
-                dkim_reason=signature.reason,
-                domain_status=check.status,
-                domain_reason=check.reason[:300],
-                aligned=aligned,
-                parsed=parsed,
-                attachments=_attachments(message),
                 status=status,
                 reasons=reasons,
+                **fields,
             )
             intake.raw.save(f"{digest}.eml", ContentFile(raw), save=False)
             intake.save()
@@ -143,8 +160,8 @@ def intake_message(
                 payload={
                     "message_id": message_id,
                     "sha256": digest,
-                    "from": address,
-                    "dkim": signature.status,
+                    "from": intake.from_address,
+                    "dkim": intake.dkim,
                     "status": status,
                     "reasons": reasons,
                 },
@@ -152,7 +169,11 @@ def intake_message(
     except IntegrityError:  # taken at the same moment by another poll
         return IntakeMessage.objects.get(message_id=message_id), False
     if status == IntakeMessage.Status.ACCEPTED:
-        _to_case(intake, message)
+        try:
+            _to_case(intake, message)
+        except Exception as exc:  # the message stays, waiting for a person
+            log.exception("intake %s: no draft case", intake.pk)
+            _queue(intake, [f"no draft case could be made: {type(exc).__name__}: {exc}"[:500]])
     return intake, True
 
 

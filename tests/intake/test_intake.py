@@ -4,86 +4,24 @@ it should, nothing lost."""
 
 from __future__ import annotations
 
-import base64
 import email
 import email.policy
 import hashlib
-from email.message import EmailMessage
-from email.utils import make_msgid
 
-import dkim
 import pytest
-from Crypto.PublicKey import RSA
 from django.core import mail
 from django.core.management import call_command
 
-from lers.agencies.models import Agency
 from lers.audit.models import AuditEvent
 from lers.cases.models import Case
 from lers.intake.models import IntakeMessage
 from lers.intake.services import intake_message
 from lers.intake.subject import SubjectError, parse_subject
 from lers.policy import load
-from tests.conftest import make_officer, run_jobs
+from tests.conftest import run_jobs
+from tests.intake.messages import dns, message
 
 pytestmark = [pytest.mark.django_db, pytest.mark.req("JU-03", "X-05")]
-
-SELECTOR = b"lers2026"
-KEY = RSA.generate(2048)
-PRIVATE = KEY.export_key()
-PUBLIC_RECORD = b"v=DKIM1; k=rsa; p=" + base64.b64encode(KEY.publickey().export_key("DER"))
-
-
-def dns(name, timeout=5):
-    """The DKIM key lookup, answered here for every signing domain of the tests."""
-    if name.startswith(SELECTOR + b"._domainkey."):
-        return PUBLIC_RECORD
-    return None
-
-
-def message(
-    *,
-    sender: str = "detective.li@met.police.uk",
-    subject: str = "[Urgent] | Metropolitan Police Service | MPS-2026-0142 | Evidence Collection",
-    body: str = "Please provide the records of 0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed.",
-    attachments: list[tuple[str, str, bytes]] = (),
-    sign_domain: str | None = "met.police.uk",
-) -> bytes:
-    msg = EmailMessage()
-    msg["From"] = f"Detective Li <{sender}>"
-    msg["To"] = "lawenforcement@exchange.example"
-    msg["Subject"] = subject
-    msg["Message-ID"] = make_msgid(domain="met.police.uk")
-    msg.set_content(body)
-    for name, kind, data in attachments:
-        maintype, subtype = kind.split("/")
-        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
-    raw = msg.as_bytes()
-    if sign_domain is None:
-        return raw
-    signature = dkim.sign(
-        raw,
-        SELECTOR,
-        sign_domain.encode(),
-        PRIVATE,
-        include_headers=[b"from", b"to", b"subject", b"message-id"],
-    )
-    return signature + raw
-
-
-@pytest.fixture(autouse=True)
-def agencies(db, settings):
-    settings.LERS_POLICY = "ju"  # the profile whose guideline defines the mailbox (JU-03)
-    met = Agency.objects.create(
-        name="Metropolitan Police Service",
-        country="GB",
-        email_domains=["met.police.uk"],
-        switchboard_phone="+442072301212",
-    )
-    shanghai = Agency.objects.create(
-        name="上海市公安局", country="CN", email_domains=["gaj.sh.gov.cn"]
-    )
-    return {"met": met, "shanghai": shanghai, "li": make_officer("detective.li", met)}
 
 
 def take(raw: bytes) -> IntakeMessage:
