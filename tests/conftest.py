@@ -26,6 +26,9 @@ from lers.demo.services import complete_request
 from lers.jobs.worker import Worker
 from tests.exchange.small import ETH, TRON
 
+# Fixtures shared across folders: the exchange's back office and an approved freeze.
+pytest_plugins = ["tests.actions.fixtures"]
+
 PASSWORD = "correct-horse-battery-staple"
 # Every persona has a second factor, as every real account must.
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"

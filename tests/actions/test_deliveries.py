@@ -3,48 +3,20 @@ once, through failures, timeouts, retries and crashes (issue 5, "Actions port").
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from lers.actions.models import Delivery, Freeze
 from lers.actions.services import deliveries
 from lers.actions.services.deliveries import MAX_ATTEMPTS
-from lers.actions.services.freezes import freeze_approve, freeze_release, freeze_request
+from lers.actions.services.freezes import freeze_release
 from lers.exchange.actions import WebhookAdapter
 from lers.jobs.models import Job
-from tests.exchange.backoffice import SECRET, start_back_office
+from tests.actions.fixtures import T0, later
+from tests.exchange.backoffice import SECRET
 
 from .conftest import run_jobs
 
 pytestmark = [pytest.mark.django_db, pytest.mark.req("JU-11", "HX-04")]
-T0 = dt.datetime(2026, 5, 4, 10, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-def office(settings):
-    office, server = start_back_office()
-    settings.LERS_EXCHANGE_ACTIONS = "webhook"
-    settings.LERS_EXCHANGE_WEBHOOK_URL = office.url
-    settings.LERS_EXCHANGE_WEBHOOK_SECRET = SECRET
-    settings.LERS_EXCHANGE_WEBHOOK_TIMEOUT = 1
-    yield office
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture
-def approved(subject_case, analyst, approver, time_machine):
-    """A freeze approved (the decision committed with its outbox row) and not yet sent."""
-    time_machine.move_to(T0, tick=False)
-    freeze = freeze_request(
-        case=subject_case, uid="10000001", scope="account", by=analyst, reason="Fraud", days=30
-    )
-    return freeze_approve(freeze=freeze, by=approver)
-
-
-def later(time_machine, **delta):
-    time_machine.move_to(T0 + dt.timedelta(**delta), tick=False)
 
 
 def test_a_decision_not_yet_delivered_when_the_process_died_is_delivered_once(office, approved):

@@ -24,6 +24,7 @@ from lers.actions.models import Delivery
 from lers.audit.services import audit_record
 from lers.cases.models import Case
 from lers.cases.notifications import staff_holding
+from lers.core.errors import DomainError, NotFound
 from lers.core.mail import mail_enqueue
 from lers.exchange.actions import Action, ActionError, ActionsAdapter, Outcome
 from lers.jobs.models import Job
@@ -106,10 +107,15 @@ def delivery_run(delivery_id: int, *, adapter: ActionsAdapter | None = None) -> 
     _delivered(delivery.pk, outcome)
 
 
-def _delivered(delivery_id: int, outcome: Outcome) -> None:
+# A delivery the exchange never answered may still be confirmed, or refused, by its callback.
+_OPEN = (Delivery.Status.PENDING,)
+_ANSWERABLE = (Delivery.Status.PENDING, Delivery.Status.UNCONFIRMED)
+
+
+def _delivered(delivery_id: int, outcome: Outcome, *, open_states: tuple[str, ...] = _OPEN) -> None:
     with transaction.atomic():
         delivery = Delivery.objects.select_for_update().select_related("case").get(pk=delivery_id)
-        if delivery.status != Delivery.Status.PENDING:
+        if delivery.status not in open_states:
             return
         delivery.status = Delivery.Status.DELIVERED
         delivery.reference = outcome.reference
@@ -134,12 +140,19 @@ def _delivered(delivery_id: int, outcome: Outcome) -> None:
             hook(delivery, outcome)
 
 
-def _failed(delivery_id: int, error: str, *, attempts: int, answered: bool) -> None:
+def _failed(
+    delivery_id: int,
+    error: str,
+    *,
+    attempts: int,
+    answered: bool,
+    open_states: tuple[str, ...] = _OPEN,
+) -> None:
     """``answered``: the exchange refused (it did nothing); otherwise it never answered and
     may have acted, which the row says (UNCONFIRMED) instead of claiming a failure."""
     with transaction.atomic():
         delivery = Delivery.objects.select_for_update().select_related("case").get(pk=delivery_id)
-        if delivery.status != Delivery.Status.PENDING:
+        if delivery.status not in open_states:
             return
         delivery.status = Delivery.Status.FAILED if answered else Delivery.Status.UNCONFIRMED
         delivery.last_error = error
@@ -183,3 +196,27 @@ def deliveries_reconcile() -> int:
             )
             count += 1
     return count
+
+
+def delivery_callback(*, key: str, done: bool, reference: str = "", error: str = "") -> Delivery:
+    """The exchange's back office reports, on its own initiative, what became of an action
+    (a signed callback, X-11): done, with its reference, or refused. It settles an action
+    still waiting or one whose answer was lost (UNCONFIRMED); one already settled stays as it
+    is (a callback repeated is harmless), and the row says what it is."""
+    delivery = Delivery.objects.filter(key=key).first()
+    if delivery is None:
+        raise NotFound("no action with this key")
+    if done:
+        if not reference.strip():
+            raise DomainError("a completed action needs the exchange's reference")
+        _delivered(delivery.pk, Outcome(reference=reference.strip()[:200]), open_states=_ANSWERABLE)
+    else:
+        _failed(
+            delivery.pk,
+            f"refused by the exchange: {error.strip() or 'no reason given'}"[:1000],
+            attempts=delivery.attempts,
+            answered=True,
+            open_states=_ANSWERABLE,
+        )
+    delivery.refresh_from_db()
+    return delivery

@@ -224,10 +224,16 @@ def _system_event(freeze: Freeze, action: str, **payload: object) -> None:
     )
 
 
+# A freeze waits for the exchange's word on its action; an action whose answer was lost
+# (UNCONFIRMED) can still be settled by the exchange's callback.
+_WAITING_RESTRICT = (Freeze.State.APPROVED, Freeze.State.UNCONFIRMED)
+_WAITING_RELEASE = (Freeze.State.RELEASING, Freeze.State.UNCONFIRMED)
+
+
 def _delivered(delivery: Delivery, outcome: Outcome | None) -> None:
     freeze = Freeze.objects.select_for_update().select_related("case").get(pk=delivery.owner_id)
     now = timezone.now()
-    if delivery.kind == RESTRICT and freeze.state == Freeze.State.APPROVED:
+    if delivery.kind == RESTRICT and freeze.state in _WAITING_RESTRICT:
         freeze.state = Freeze.State.ACTIVE
         freeze.exchange_reference = outcome.reference if outcome else ""
         freeze.active_from = now
@@ -247,7 +253,7 @@ def _delivered(delivery: Delivery, outcome: Outcome | None) -> None:
             gettext_lazy("An account named in your request has been frozen"),
             [until],
         )
-    elif delivery.kind == RELEASE_RESTRICTION and freeze.state == Freeze.State.RELEASING:
+    elif delivery.kind == RELEASE_RESTRICTION and freeze.state in _WAITING_RELEASE:
         freeze.state = Freeze.State.RELEASED
         freeze.released_at = now
         freeze.save(update_fields=["state", "released_at"])
@@ -261,8 +267,8 @@ def _delivered(delivery: Delivery, outcome: Outcome | None) -> None:
 
 def _failed(delivery: Delivery, outcome: Outcome | None) -> None:
     freeze = Freeze.objects.select_for_update().get(pk=delivery.owner_id)
-    waiting = Freeze.State.APPROVED if delivery.kind == RESTRICT else Freeze.State.RELEASING
-    if freeze.state != waiting:
+    waiting = _WAITING_RESTRICT if delivery.kind == RESTRICT else _WAITING_RELEASE
+    if freeze.state not in waiting:
         return
     if delivery.status == Delivery.Status.UNCONFIRMED:
         # No answer: it may be in force at the exchange. Staff check, and may release again.

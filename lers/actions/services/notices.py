@@ -208,9 +208,10 @@ def notice_send(*, notice: UserNotice, by: User) -> UserNotice:
 
 
 def _delivered(delivery: Delivery, outcome: Outcome | None) -> None:
-    UserNotice.objects.filter(pk=delivery.owner_id, state=UserNotice.State.SENDING).update(
-        state=UserNotice.State.SENT, sent_at=timezone.now()
-    )
+    # DUE too: a notice whose answer was lost, confirmed late by the exchange's callback.
+    UserNotice.objects.filter(
+        pk=delivery.owner_id, state__in=[UserNotice.State.SENDING, UserNotice.State.DUE]
+    ).update(state=UserNotice.State.SENT, sent_at=timezone.now())
 
 
 def _failed(delivery: Delivery, outcome: Outcome | None) -> None:
