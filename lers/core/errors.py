@@ -46,3 +46,9 @@ class TooLarge(DomainError):
 
     http_status = 413
     code = "too_large"
+
+
+def error_body(code: str, message: str, **details: object) -> dict[str, object]:
+    """The one JSON shape of an error, for the API and any JSON answer of the pages:
+    ``{"error": {"code": …, "message": …, "details": {…}}}``."""
+    return {"error": {"code": code, "message": message, "details": details}}

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 
-from lers.core.errors import DomainError, TooLarge
+from lers.core.errors import DomainError, TooLarge, error_body
 
 
 class DomainErrorMiddleware:
@@ -23,8 +23,7 @@ class DomainErrorMiddleware:
             return None
         if "application/json" in request.headers.get("Accept", ""):
             return JsonResponse(
-                {"error": exception.code, "message": exception.message},
-                status=exception.http_status,
+                error_body(exception.code, exception.message), status=exception.http_status
             )
         html = render_to_string("core/domain_error.html", {"error": exception}, request=request)
         return HttpResponse(html, status=exception.http_status)
@@ -90,6 +89,9 @@ class UploadLimitMiddleware:
                 _("The upload is %(size).1f MB; the limit is %(limit)d MB per file.")
                 % {"size": length / 2**20, "limit": limit // 2**20}
             )
+            if request.path.startswith("/api/"):
+                body = error_body(error.code, error.message, limit_bytes=limit)
+                return JsonResponse(body, status=error.http_status)
             html = render_to_string("core/domain_error.html", {"error": error}, request=request)
             return HttpResponse(html, status=error.http_status)
         return self.get_response(request)

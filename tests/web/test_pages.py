@@ -101,7 +101,7 @@ def test_an_illegal_transition_is_409(client, make_case, analyst):
         HTTP_ACCEPT="application/json",
     )
     assert json_response.status_code == 409
-    assert json_response.json()["error"] == "illegal_transition"
+    assert json_response.json()["error"]["code"] == "illegal_transition"
 
 
 def test_a_move_the_role_does_not_allow_is_403(client, make_case, auditor):
