@@ -115,6 +115,8 @@ INSTALLED_APPS = [
     "lers.productions",
     "lers.reports",
     "lers.intake",
+    "lers.api",
+    "ninja",  # its OpenAPI page's scripts, served from here (no CDN)
     "lers.portal",
     "lers.workbench",
     "lers.demo",
@@ -264,14 +266,20 @@ else:
 # server on this machine. Each message is taken once: lers keeps the last UID it took.
 LERS_IMAP_HOST = env.str("LERS_IMAP_HOST")
 LERS_IMAP_SECURITY = env.choice("LERS_IMAP_SECURITY", ["ssl", "starttls", "none"], "ssl")
-LERS_IMAP_PORT = env.int(
-    "LERS_IMAP_PORT", 993 if LERS_IMAP_SECURITY == "ssl" else 143, minimum=1
-)
+LERS_IMAP_PORT = env.int("LERS_IMAP_PORT", 993 if LERS_IMAP_SECURITY == "ssl" else 143, minimum=1)
 LERS_IMAP_USER = env.str("LERS_IMAP_USER", "")
 LERS_IMAP_PASSWORD = env.str("LERS_IMAP_PASSWORD", "")
 LERS_IMAP_MAILBOX = env.str("LERS_IMAP_MAILBOX", "INBOX")
 # Seconds between polls when the worker polls the mailbox (0: only the command polls).
 LERS_IMAP_POLL_SECONDS = env.int("LERS_IMAP_POLL_SECONDS", 0, minimum=0)
+
+# REST API: the longest life of a personal token, and the request rate each token (and
+# each address without one) may keep up, as "N/s", "N/min", "N/hour" or "N/day".
+LERS_API_TOKEN_MAX_DAYS = env.int("LERS_API_TOKEN_MAX_DAYS", 90, minimum=1)
+LERS_API_RATE = env.str("LERS_API_RATE", "600/min")
+LERS_API_ANON_RATE = env.str("LERS_API_ANON_RATE", "60/min")
+# How long an Idempotency-Key and its answer are kept.
+LERS_API_IDEMPOTENCY_HOURS = env.int("LERS_API_IDEMPOTENCY_HOURS", 24, minimum=1)
 
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (and strips it from clients).
 if env.bool("LERS_TRUST_X_FORWARDED_PROTO", default=False):

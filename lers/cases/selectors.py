@@ -198,6 +198,15 @@ def documents_for_officer(case: Case) -> QuerySet[Document]:
     )
 
 
+def messages_for_officer(case: Case) -> QuerySet[Message]:
+    """The thread as the agency reads it: shared messages, never the staff's internal notes."""
+    return (
+        case.messages.filter(visibility=Message.Visibility.SHARED)
+        .select_related("author", "author__officer")
+        .order_by("created_at", "pk")
+    )
+
+
 def follow_ups_for_officer(user: User, case: Case) -> QuerySet[Case]:
     return cases_for_officer(user).filter(parent=case).order_by("pk")
 

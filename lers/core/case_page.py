@@ -8,7 +8,7 @@ from django.http import HttpRequest
 
 from lers.cases.lifecycle import EXPLANATIONS, LABELS, TRANSITIONS, Guard, State, Transition
 from lers.cases.models import Case, Deadline
-from lers.cases.selectors import case_moves, documents_for_officer
+from lers.cases.selectors import case_moves, documents_for_officer, messages_for_officer
 from lers.cases.services import case_checklist, case_transition_service
 from lers.core.errors import DomainError
 from lers.core.policy import active_policy
@@ -27,9 +27,9 @@ TEXT_ARGUMENT = {
 
 def case_context(case: Case, user: Any, *, staff: bool) -> dict[str, Any]:
     policy = active_policy()
-    messages = case.messages.select_related("author").prefetch_related("attachments")
-    if not staff:
-        messages = messages.filter(visibility="shared")
+    messages = (
+        case.messages.select_related("author") if staff else messages_for_officer(case)
+    ).prefetch_related("attachments")
     moves = [
         {
             "name": t.name,

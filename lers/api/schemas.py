@@ -1,0 +1,275 @@
+"""What the API reads and writes: pydantic schemas, one per shape (the OpenAPI document is
+made from them)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.utils.translation import get_language
+from ninja import Schema
+from pydantic import Field
+
+from lers.cases.models import Case, Document, Message, Target
+from lers.policy.completeness import Gap
+from lers.productions.models import Production
+
+
+class RequestFields(Schema):
+    """The request's fields an officer fills in (all optional: a draft fills up over time)."""
+
+    title: str | None = Field(None, max_length=300)
+    urgency: Literal["standard", "urgent", "emergency"] | None = None
+    urgency_circumstances: str | None = Field(None, max_length=10_000)
+    request_types: list[str] | None = Field(None, max_length=20)
+    agency_case_number: str | None = Field(None, max_length=100)
+    legal_instrument: str | None = Field(None, max_length=50)
+    legal_basis: str | None = Field(None, max_length=10_000)
+    legal_clauses: str | None = Field(None, max_length=10_000)
+    summary: str | None = Field(None, max_length=50_000)
+    findings: str | None = Field(None, max_length=50_000)
+    amount_tokens: str | None = Field(None, max_length=10_000)
+    amount_usd: Decimal | None = Field(None, ge=0, max_digits=20, decimal_places=2)
+    amount_breakdown: str | None = Field(None, max_length=10_000)
+    timeframe_start: dt.datetime | None = None
+    timeframe_end: dt.datetime | None = None
+    data_categories: list[str] | None = Field(None, max_length=50)
+    duration_days: int | None = Field(None, ge=1, le=3650)
+    non_disclosure_until: dt.date | None = None
+    consent_to_disclose: bool | None = None
+    consent_to_share_contact: bool | None = None
+    cross_border: bool | None = None
+    language: str | None = Field(None, max_length=10)
+    callback_slots: str | None = Field(None, max_length=2000)
+    services: list[int] | None = Field(None, max_length=50)
+
+
+class RequestCreate(RequestFields):
+    request_types: list[str] = Field(..., min_length=1, max_length=20)  # type: ignore[assignment]
+
+
+class TargetIn(Schema):
+    kind: Literal[tuple(Target.Kind.values)]  # type: ignore[valid-type]
+    value: str = Field(..., min_length=1, max_length=500)
+    chain: str = Field("", max_length=40)
+    memo: str = Field("", max_length=200)
+    note: str = Field("", max_length=2000)
+
+
+class TargetOut(Schema):
+    id: int
+    kind: str
+    value: str
+    normalised: str
+    chain: str
+    memo: str
+    valid: bool | None
+    check_reason: str
+
+    @staticmethod
+    def of(target: Target) -> TargetOut:
+        return TargetOut(
+            id=target.pk,
+            kind=target.kind,
+            value=target.value,
+            normalised=target.normalised,
+            chain=target.chain,
+            memo=target.memo,
+            valid=target.valid,
+            check_reason=target.check_reason,
+        )
+
+
+class DocumentOut(Schema):
+    id: int
+    doc_type: str
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: dt.datetime
+
+    @staticmethod
+    def of(document: Document) -> DocumentOut:
+        return DocumentOut(
+            id=document.pk,
+            doc_type=document.doc_type,
+            name=document.original_name,
+            content_type=document.content_type,
+            size=document.size,
+            sha256=document.sha256,
+            uploaded_at=document.uploaded_at,
+        )
+
+
+class MessageIn(Schema):
+    body: str = Field(..., min_length=1, max_length=50_000)
+
+
+class ReasonIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=10_000)
+
+
+class SubmitIn(Schema):
+    # Where the profile allows it: submit although the checklist is not met, knowingly.
+    accept_incomplete: bool = False
+
+
+class MessageOut(Schema):
+    id: int
+    from_exchange: bool
+    author: str  # the officer's name; "exchange" for the exchange's staff
+    body: str
+    is_question: bool
+    created_at: dt.datetime
+
+    @staticmethod
+    def of(message: Message) -> MessageOut:
+        officer = getattr(message.author, "officer", None)
+        return MessageOut(
+            id=message.pk,
+            from_exchange=officer is None,
+            author=str(message.author) if officer is not None else "exchange",
+            body=message.body,
+            is_question=message.is_question,
+            created_at=message.created_at,
+        )
+
+
+class ProductionOut(Schema):
+    id: int
+    state: str
+    released_at: dt.datetime | None
+    download_until: dt.datetime | None
+    archive_bytes: int
+    archive_sha256: str
+    downloads: int
+
+    @staticmethod
+    def of(production: Production) -> ProductionOut:
+        return ProductionOut(
+            id=production.pk,
+            state=production.state,
+            released_at=production.released_at,
+            download_until=production.expires_at,
+            archive_bytes=production.archive_bytes,
+            archive_sha256=production.archive_sha256,
+            downloads=production.downloads,
+        )
+
+
+class CaseSummary(Schema):
+    reference: str
+    title: str
+    state: str
+    state_label: str
+    urgency: str
+    request_types: list[str]
+    channel: str
+    agency: str
+    agency_case_number: str
+    created_at: dt.datetime
+    submitted_at: dt.datetime | None
+    updated_at: dt.datetime
+
+    @classmethod
+    def fields_of(cls, case: Case) -> dict[str, Any]:
+        return {
+            "reference": case.reference,
+            "title": case.title,
+            "state": case.state,
+            "state_label": str(case.get_state_display()),
+            "urgency": case.urgency,
+            "request_types": list(case.request_types),
+            "channel": case.channel,
+            "agency": case.agency.name,
+            "agency_case_number": case.agency_case_number,
+            "created_at": case.created_at,
+            "submitted_at": case.submitted_at,
+            "updated_at": case.updated_at,
+        }
+
+    @classmethod
+    def of(cls, case: Case) -> CaseSummary:
+        return cls(**cls.fields_of(case))
+
+
+class GapOut(Schema):
+    """What the policy still asks of a draft before it can be submitted."""
+
+    id: str
+    message: str  # in the request's language (Accept-Language)
+    blocking: bool
+    documents_any_of: list[str]
+    documents_have: int
+    documents_need: int
+    fields_missing: list[str]
+    ref: list[str]  # the guideline's rule IDs
+
+    @staticmethod
+    def of(gap: Gap) -> GapOut:
+        return GapOut(
+            id=gap.requirement.id,
+            message=gap.message(get_language() or "en"),
+            blocking=gap.blocking,
+            documents_any_of=list(gap.documents_any_of),
+            documents_have=gap.documents_have,
+            documents_need=gap.documents_need,
+            fields_missing=list(gap.fields_missing),
+            ref=list(gap.ref),
+        )
+
+
+class CaseDetail(CaseSummary):
+    """A request as the agency sees it."""
+
+    fields: dict[str, Any]  # the request's fields as filled in (RequestFields)
+    checklist: list[GapOut]  # a draft's gaps (empty once submitted)
+    targets: list[TargetOut]
+    documents: list[DocumentOut]
+    actions: list[str]  # what the caller may do now: answer, withdraw, submit...
+    decline_reasons: list[str]
+
+
+class StaffCaseDetail(CaseDetail):
+    """A case as the exchange's staff see it."""
+
+    assignee: str | None
+    members: list[str]
+    subjects: list[str]  # exchange accounts confirmed behind the targets
+
+
+class ScopeIn(Schema):
+    """A partial approval: each part no wider than the request (a part left out: as
+    requested)."""
+
+    subjects: list[str] = Field(default_factory=list, max_length=1000)
+    categories: list[str] = Field(default_factory=list, max_length=50)
+    period_start: dt.datetime | None = None
+    period_end: dt.datetime | None = None
+    actions: list[str] = Field(default_factory=list, max_length=20)
+
+
+class DecisionIn(Schema):
+    decision: Literal["approve", "decline", "request_information"]
+    note: str = Field("", max_length=10_000)  # approve: the reviewer's note
+    reasons: list[str] = Field(default_factory=list, max_length=20)  # decline: policy codes
+    message: str = Field("", max_length=10_000)  # decline: to the agency
+    question: str = Field("", max_length=10_000)  # request_information: to the agency
+    scope: ScopeIn | None = None  # approve: narrower than the request
+
+
+class ActionCallbackIn(Schema):
+    """What the exchange's back office reports of an action lers asked for."""
+
+    status: Literal["done", "refused"]
+    reference: str = Field("", max_length=200)  # the exchange's own reference (done)
+    reason: str = Field("", max_length=2000)  # why it refused
+
+
+class ActionOut(Schema):
+    key: str
+    kind: str
+    status: str
+    reference: str

@@ -1,0 +1,99 @@
+"""The exchange's side of the API (X-11): the back office lists and reads cases and records
+decisions, with a member of staff's token and within what that person may do in the
+workbench (the same selectors and services; four eyes and guards included)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router
+
+from lers.accounts.models import User
+from lers.api.auth import staff_user
+from lers.api.officer import ERRORS, case_detail
+from lers.api.schemas import CaseSummary, DecisionIn, DocumentOut, StaffCaseDetail
+from lers.cases.models import Case
+from lers.cases.selectors import (
+    Queue,
+    case_get_for_staff,
+    case_moves,
+    cases_for_staff,
+    confirmed_subjects,
+    staff_queue,
+)
+from lers.cases.services import (
+    case_approve,
+    case_decline,
+    case_open_for_staff,
+    case_request_information,
+    scope_proposal,
+)
+from lers.core.errors import DomainError
+
+router = Router(tags=["cases"])
+
+READ, DECIDE = "cases:read", "cases:decide"
+
+
+def staff_detail(case: Case, user: User) -> StaffCaseDetail:
+    base = case_detail(case, user).model_dump()
+    base.update(
+        documents=[DocumentOut.of(d) for d in case.documents.order_by("pk")],
+        actions=[t.name for t in case_moves(case, user)],
+        assignee=str(case.assignee) if case.assignee else None,
+        members=[str(m.user) for m in case.staff_members.select_related("user")],
+        subjects=confirmed_subjects(case),
+    )
+    return StaffCaseDetail(**base)
+
+
+@router.get("/cases", response={200: list[CaseSummary], **ERRORS})
+def cases_list(
+    request: HttpRequest, queue: Queue = Queue.ALL, state: str = "", profile: str = ""
+) -> list[CaseSummary]:
+    """Open cases in a queue, emergency first. Every member of staff sees the queue; a case's
+    title only those who may read the case."""
+    user = staff_user(request, READ)
+    cases = list(staff_queue(user, queue, state=state, profile=profile)[:500])
+    readable = set(
+        cases_for_staff(user).filter(pk__in=[c.pk for c in cases]).values_list("pk", flat=True)
+    )
+    found = []
+    for case in cases:
+        summary = CaseSummary.of(case)
+        if case.pk not in readable:
+            summary.title = ""
+        found.append(summary)
+    return found
+
+
+@router.get("/cases/{reference}", response={200: StaffCaseDetail, **ERRORS})
+def case_read(request: HttpRequest, reference: str) -> StaffCaseDetail:
+    """A case the member of staff is on (an auditor: any); the read is on the record."""
+    user = staff_user(request, READ)
+    return staff_detail(case_open_for_staff(user=user, reference=reference), user)
+
+
+@router.post("/cases/{reference}/decisions", response={200: StaffCaseDetail, **ERRORS})
+def case_decide(request: HttpRequest, reference: str, data: DecisionIn) -> Any:
+    """Approves (fully, or narrower with ``scope``), declines with the policy's reasons, or
+    asks the agency for more information (its clock pauses)."""
+    user = staff_user(request, DECIDE)
+    case = case_get_for_staff(user, reference)
+    if data.decision == "approve":
+        scope = None
+        if data.scope is not None:
+            # What the caller leaves out stays as requested.
+            proposal = scope_proposal(case)
+            scope = replace(proposal, **data.scope.model_dump(exclude_unset=True))
+        case = case_approve(case=case, by=user, note=data.note, scope=scope)
+    elif data.decision == "decline":
+        if not data.reasons:
+            raise DomainError(_("a decline names at least one of the policy's reasons"))
+        case = case_decline(case=case, by=user, reasons=data.reasons, message=data.message)
+    else:
+        case = case_request_information(case=case, by=user, question=data.question)
+    return staff_detail(case, user)

@@ -1,0 +1,79 @@
+"""``/api/v1/``: the REST API (X-11) and its OpenAPI document at ``/api/v1/openapi.json``
+(browsable at ``/api/v1/docs``, its scripts served from here)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.urls import path, re_path
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.throttling import AnonRateThrottle, AuthRateThrottle, SimpleRateThrottle
+
+from lers.api import errors, exchange, officer, staff
+from lers.api.auth import TokenAuth
+
+
+class _SettingRate(SimpleRateThrottle):
+    """A rate read from a setting on each request (so a deployment, or a test, changes it)."""
+
+    setting = ""
+
+    def __init__(self) -> None:
+        super().__init__(getattr(settings, self.setting))
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        self.rate = getattr(settings, self.setting)
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request)
+
+
+class TokenRate(_SettingRate, AuthRateThrottle):
+    """Per token (its key id), not per address: an agency behind one gateway is many clients."""
+
+    setting = "LERS_API_RATE"
+
+    def get_cache_key(self, request: HttpRequest) -> str:
+        token = getattr(request, "auth", None)
+        ident = getattr(token, "key_id", None) or self.get_ident(request)
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class AnonymousRate(_SettingRate, AnonRateThrottle):
+    """Calls without a token (the exchange's signed callbacks, refused tokens): per address."""
+
+    setting = "LERS_API_ANON_RATE"
+
+
+api = NinjaAPI(
+    title="lers API",
+    version="1",
+    description=(
+        "The Law Enforcement Request System's API for agencies' case systems and the "
+        "exchange's back office. Every error has one shape: "
+        '`{"error": {"code", "message", "details"}}`. Creating requests honour an '
+        "`Idempotency-Key` header. Rates are limited per token (429 with `Retry-After`)."
+    ),
+    urls_namespace="api-v1",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+    auth=TokenAuth(),
+    throttle=[
+        TokenRate(),
+        AnonymousRate(),
+    ],
+)
+errors.install(api)
+api.add_router("", officer.router)
+api.add_router("", staff.router)
+api.add_router("", exchange.router)
+
+
+def unknown(request: HttpRequest, rest: str) -> HttpResponse:
+    return errors.json_error(404, "not_found", _("no such API path: %(p)s") % {"p": request.path})
+
+
+urlpatterns = [
+    path("", api.urls),
+    re_path(r"^(?P<rest>.*)$", unknown),
+]
