@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from django.apps import apps
 from django.db.models import Case as SqlCase
 from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
 from django.utils.functional import Promise
@@ -88,6 +89,8 @@ class Queue(StrEnum):
     DUE_SOON = "due_soon"
     OVERDUE = "overdue"
     AWAITING_AGENCY = "awaiting_agency"
+    # Four eyes: a freeze or a production someone else asked for, waiting for this person.
+    APPROVALS = "approvals"
 
 
 QUEUE_LABELS: dict[Queue, Promise] = {
@@ -97,6 +100,7 @@ QUEUE_LABELS: dict[Queue, Promise] = {
     Queue.DUE_SOON: _("Due soon"),
     Queue.OVERDUE: _("Overdue"),
     Queue.AWAITING_AGENCY: _("Awaiting the agency"),
+    Queue.APPROVALS: _("Awaiting my second approval"),
 }
 
 
@@ -109,11 +113,28 @@ def _queue_filter(queue: Queue, user: User) -> Q:
         return Q(pk__in=Deadline.objects.filter(status=Deadline.Status.DUE_SOON).values("case_id"))
     if queue is Queue.OVERDUE:
         return Q(pk__in=Deadline.objects.filter(status=Deadline.Status.OVERDUE).values("case_id"))
+    if queue is Queue.APPROVALS:
+        return _awaiting_second_approval(user)
     if queue is Queue.AWAITING_AGENCY:
         return Q(state=State.AWAITING_INFORMATION) | Q(
             pk__in=FeeNotice.objects.filter(status=FeeNotice.Status.ISSUED).values("case_id")
         )
     return Q()
+
+
+def _awaiting_second_approval(user: User) -> Q:
+    """Cases the user is on where a freeze or a production someone else asked for waits for
+    a second person (X-07). The action apps build on this one; their models are looked up by
+    name so that ``cases`` imports neither."""
+    if not roles_of(user) & {Role.APPROVER}:
+        return Q(pk__in=[])
+    freeze = apps.get_model("actions", "Freeze")
+    production = apps.get_model("productions", "Production")
+    waiting = freeze.objects.filter(state="requested").exclude(requested_by=user)
+    ready = production.objects.filter(state="ready").exclude(created_by=user)
+    return Q(pk__in=CaseMember.objects.filter(user=user).values("case_id")) & (
+        Q(pk__in=waiting.values("case_id")) | Q(pk__in=ready.values("case_id"))
+    )
 
 
 def case_overview(user: User) -> QuerySet[Case]:

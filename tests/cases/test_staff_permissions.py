@@ -119,3 +119,29 @@ def test_the_queues_list_open_cases_with_their_counts(make_case, analyst, review
     assert list(staff_queue(analyst, state=State.TRIAGE)) == [mine]
     assert not staff_queue(analyst, profile="ju").exists()
     assert queue_counts(officer_a)[Queue.ALL] == 0
+
+
+@pytest.mark.req("X-07")
+def test_an_approver_sees_what_waits_for_their_second_approval(
+    subject_case, analyst, approver, operator
+):
+    from lers.actions.services.freezes import freeze_request
+    from lers.productions.services import production_request
+    from tests.conftest import run_jobs
+
+    assert queue_counts(approver)[Queue.APPROVALS] == 0
+    freeze_request(
+        case=subject_case, uid="10000001", scope="account", by=analyst, reason="Fraud", days=30
+    )
+    assert list(staff_queue(approver, Queue.APPROVALS)) == [subject_case]
+    assert queue_counts(analyst)[Queue.APPROVALS] == 0  # not an approver: never theirs
+    other_approver = make_user("approver_two", Role.APPROVER, Role.OPERATOR)
+    assert queue_counts(other_approver)[Queue.APPROVALS] == 0  # not on the case
+    services.case_assign(case=subject_case, by=analyst, user=other_approver)
+    assert queue_counts(other_approver)[Queue.APPROVALS] == 1
+    # A production asked for by the approver is not theirs to release.
+    subject_case.freezes.update(state="refused")
+    production_request(case=subject_case, by=other_approver)
+    run_jobs()
+    assert queue_counts(other_approver)[Queue.APPROVALS] == 0
+    assert list(staff_queue(approver, Queue.APPROVALS)) == [subject_case]
