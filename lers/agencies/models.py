@@ -23,6 +23,10 @@ class Agency(models.Model):
     email_domains = models.JSONField(default=list, blank=True)
     switchboard_phone = models.CharField(max_length=32, blank=True, help_text="E.164")
     address = models.TextField(blank=True)
+    # The agency's age public key (age1…), registered by its administrator: productions are
+    # encrypted to it instead of to a passphrase sent by email.
+    age_recipient = models.CharField(max_length=100, blank=True)
+    age_recipient_set_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lers.portal import access_views, request_views, views
+from lers.portal import access_views, agency_views, request_views, views
 
 urlpatterns = [
     path("access/", access_views.access_start, name="portal-access"),
@@ -9,6 +9,7 @@ urlpatterns = [
     path("access/status/", access_views.access_status, name="portal-access-status"),
     path("access/proofs/", access_views.access_proof, name="portal-access-proof"),
     path("", views.cases, name="portal-cases"),
+    path("agency/key/", agency_views.agency_key, name="portal-agency-key"),
     # Writing a request: a draft, filled in step by step.
     path("requests/new/", request_views.request_new, name="portal-request-new"),
     path(

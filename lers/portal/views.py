@@ -228,5 +228,7 @@ def production_download(request: HttpRequest, reference: str, pk: int) -> HttpRe
     except DomainError as exc:
         return _failed(request, production.case, exc)
     return attachment_response(
-        archive, filename=f"{reference}-production-{pk}.zip", content_type="application/zip"
+        archive,
+        filename=production.download_name(),
+        content_type=production.archive_content_type,
     )

@@ -131,16 +131,19 @@ def build_archive(
     *,
     letter: Letter,
     about: dict[str, Any],
-    passphrase: str,
+    passphrase: str | None = None,
+    age_recipient: str | None = None,
     allowed: Mapping[str, Sequence[str]] | None = None,
     deidentify: bool = True,
     progress: Callable[[int], None] | None = None,
     stage: Callable[[str], None] | None = None,
 ) -> Built:
-    """Renders the package into ``work/package.zip``, encrypted as it goes: nothing of it
-    reaches the disk in plaintext."""
+    """Renders the package into ``work/package.zip`` (an AES-256 zip under ``passphrase``) or
+    ``work/package.zip.age`` (a zip encrypted to ``age_recipient``), encrypted as it goes:
+    nothing of it reaches the disk in plaintext."""
     aliases = Deidentifier(scope.uids) if deidentify else None
-    archive = AesZipWriter(work / "package.zip", passphrase)
+    name = "package.zip.age" if age_recipient else "package.zip"
+    archive = AesZipWriter(work / name, passphrase, age_recipient=age_recipient)
     try:
         package: Package = render_data(
             work, _categories(source, scope, allowed, aliases), archive, progress=progress

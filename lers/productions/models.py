@@ -34,6 +34,9 @@ class Production(models.Model):
     # The archive's passphrase, sealed with the deployment's key until the release sends it
     # to the officers by email (a channel apart from the portal download); then erased.
     passphrase_sealed = models.TextField(blank=True)
+    # The agency's age key the archive is encrypted to, when it registered one; empty: an
+    # AES-256 zip whose passphrase is emailed apart.
+    age_recipient = models.CharField(max_length=100, blank=True)
     error = models.TextField(blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -62,3 +65,15 @@ class Production(models.Model):
         if not self.rows_total:
             return 0
         return min(99, int(100 * self.rows_done / self.rows_total))
+
+    @property
+    def archive_suffix(self) -> str:
+        """A zip, or a zip encrypted with age."""
+        return ".zip.age" if self.age_recipient else ".zip"
+
+    @property
+    def archive_content_type(self) -> str:
+        return "application/octet-stream" if self.age_recipient else "application/zip"
+
+    def download_name(self) -> str:
+        return f"{self.case.reference}-production-{self.pk}{self.archive_suffix}"

@@ -100,8 +100,14 @@ def production_request(*, case: Case, by: User) -> Production:
             raise GuardFailed(_("the approved scope names no accounts or categories to disclose"))
         if locked.productions.filter(state=Production.State.BUILDING).exists():
             raise GuardFailed(_("a production of this case is already being built"))
+        # To the agency's own key if it registered one, else a passphrase sent apart.
+        key = locked.agency.age_recipient
         production = Production.objects.create(
-            case=locked, created_by=by, passphrase_sealed=_seal(new_passphrase()), stage="queued"
+            case=locked,
+            created_by=by,
+            age_recipient=key,
+            passphrase_sealed="" if key else _seal(new_passphrase()),
+            stage="queued",
         )
         job_enqueue(
             name=BUILD_JOB, payload={"production": production.pk}, key=f"build-{production.pk}"
@@ -111,7 +117,12 @@ def production_request(*, case: Case, by: User) -> Production:
             action="production.requested",
             obj=production,
             case_ref=locked.reference,
-            payload={"subjects": reach.uids, "categories": reach.categories},
+            payload={
+                "subjects": reach.uids,
+                "categories": reach.categories,
+                "encryption": "age" if key else "aes-zip",
+                "age_recipient": key,
+            },
         )
     return production
 
@@ -193,13 +204,17 @@ def _build(production: Production, case: Case) -> None:
                 "agency": case.agency.name,
                 "created_at": now.isoformat(),
             },
-            passphrase=_unseal(production.passphrase_sealed),
+            passphrase=_unseal(production.passphrase_sealed)
+            if not production.age_recipient
+            else None,
+            age_recipient=production.age_recipient or None,
             allowed=disclosure.fields if disclosure.minimise_fields else None,
             deidentify=disclosure.deidentify_third_parties,
             progress=progress,
             stage=lambda name: _stage(production, name, total),
         )
-        name = f"productions/{case.reference}/{production.pk}-{secrets.token_hex(8)}.zip"
+        token = secrets.token_hex(8)
+        name = f"productions/{case.reference}/{production.pk}-{token}{production.archive_suffix}"
         with built.archive.open("rb") as handle:
             stored = default_storage.save(name, File(handle))
     try:
@@ -289,19 +304,32 @@ def production_release(*, production: Production, by: User) -> Production:
             case_ref=case.reference,
             payload={"sha256": locked.archive_sha256, "expires_at": locked.expires_at.isoformat()},
         )
+        how = (
+            gettext_lazy(
+                "It is encrypted to your agency's age key %(key)s: open it with the agency's "
+                "private key (age -d), then unzip it."
+            )
+            % {"key": locked.age_recipient}
+            if locked.age_recipient
+            else gettext_lazy("Its passphrase comes in a separate email.")
+        )
         notify_officers(
             case,
             gettext_lazy("The exchange's response is ready to download."),
             [
                 gettext_lazy("Download it from the case page before %(date)s UTC.")
                 % {"date": f"{locked.expires_at:%Y-%m-%d %H:%M}"},
+                how,
                 f"SHA-256 {locked.archive_sha256}",
             ],
         )
-        # The passphrase stays sealed until the job sends it: no queued message holds it.
-        job_enqueue(
-            name=PASSPHRASE_JOB, payload={"production": locked.pk}, key=f"passphrase-{locked.pk}"
-        )
+        if not locked.age_recipient:
+            # The passphrase stays sealed until the job sends it: no queued message holds it.
+            job_enqueue(
+                name=PASSPHRASE_JOB,
+                payload={"production": locked.pk},
+                key=f"passphrase-{locked.pk}",
+            )
     return locked
 
 
