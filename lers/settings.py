@@ -126,6 +126,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Django's own refusals under /api/ (a method a path does not take) in the API's shape.
+    "lers.api.middleware.ApiErrorShapeMiddleware",
     # Before anything reads the body: a request far over the upload limit is answered at once.
     "lers.core.middleware.UploadLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -278,6 +280,9 @@ LERS_IMAP_POLL_SECONDS = env.int("LERS_IMAP_POLL_SECONDS", 0, minimum=0)
 LERS_API_TOKEN_MAX_DAYS = env.int("LERS_API_TOKEN_MAX_DAYS", 90, minimum=1)
 LERS_API_RATE = env.str("LERS_API_RATE", "600/min")
 LERS_API_ANON_RATE = env.str("LERS_API_ANON_RATE", "60/min")
+# How many proxies in front of lers append to X-Forwarded-For: the client's address (for the
+# per-address limits) is read that many hops from the end; 0 (no proxy): the connection's.
+NINJA_NUM_PROXIES = env.int("LERS_PROXIES", 0, minimum=0)
 # How long an Idempotency-Key and its answer are kept.
 LERS_API_IDEMPOTENCY_HOURS = env.int("LERS_API_IDEMPOTENCY_HOURS", 24, minimum=1)
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -73,6 +74,30 @@ def _second_factor_ok(user: User, code: str) -> bool:
     return authenticator is not None and TOTP(authenticator).validate_code(code)
 
 
+# Wrong second-factor codes one person may type before making tokens waits a while.
+CODE_TRIES = 5
+CODE_WINDOW_SECONDS = 15 * 60
+
+
+def _require_second_factor(user: User, code: str) -> None:
+    """A fresh code from the person's authenticator, with few tries: a hijacked session
+    cannot guess its way to a long-lived token. Every wrong code is on the record."""
+    key = f"lers:token-code-misses:{user.pk}"
+    misses = cache.get(key, 0)
+    if misses >= CODE_TRIES:
+        raise NotPermitted(
+            _("too many wrong codes: try again in %(n)d minutes") % {"n": CODE_WINDOW_SECONDS // 60}
+        )
+    if _second_factor_ok(user, code):
+        cache.delete(key)
+        return
+    cache.set(key, misses + 1, CODE_WINDOW_SECONDS)
+    audit_record(
+        actor=user, action="api.token_code_refused", obj=user, payload={"misses": misses + 1}
+    )
+    raise NotPermitted(_("the second-factor code is wrong or already used"))
+
+
 def token_create(
     *, user: User, name: str, scopes: list[str], code: str, days: int | None = None
 ) -> NewToken:
@@ -93,8 +118,7 @@ def token_create(
     days = longest if days is None else days
     if not 1 <= days <= longest:
         raise DomainError(_("a token lasts 1 to %(n)d days") % {"n": longest})
-    if not _second_factor_ok(user, code):
-        raise NotPermitted(_("the second-factor code is wrong or already used"))
+    _require_second_factor(user, code)
     key_id = secrets.token_hex(8)
     secret = f"{PREFIX}{key_id}_{secrets.token_urlsafe(32)}"
     with transaction.atomic():

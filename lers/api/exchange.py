@@ -3,7 +3,8 @@ reported when the exchange acts later than its answer, or after an answer was lo
 
 Signed as lers signs its own requests to the back office (README, "The exchange's back
 office"): ``X-Lers-Timestamp`` and ``X-Lers-Signature`` (HMAC-SHA256 of ``timestamp.body``
-under ``EXCHANGE_WEBHOOK_SECRET``), a timestamp more than five minutes off is refused."""
+under ``EXCHANGE_WEBHOOK_SECRET``), a timestamp more than five minutes off is refused. The
+body names the action's key as the address does, so the signature binds the report to it."""
 
 from __future__ import annotations
 
@@ -39,6 +40,8 @@ def action_callback(request: HttpRequest, key: str, data: ActionCallbackIn) -> A
     """The exchange reports an action done (with its reference) or refused (with the reason);
     a callback repeated changes nothing."""
     _signed(request)
+    if data.key != key:
+        raise NotPermitted(_("the signed body names another action than the address"))
     delivery = delivery_callback(
         key=key, done=data.status == "done", reference=data.reference, error=data.reason
     )

@@ -5,10 +5,10 @@ case, document or production is a 404, exactly as in the portal."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Form, Router, Status, UploadedFile
+from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from lers.accounts.models import User
 from lers.api.auth import officer_user
@@ -117,13 +117,21 @@ def _changes(data: RequestFields) -> dict[str, Any]:
     return data.model_dump(exclude_unset=True, exclude_none=True)
 
 
+# Paging through a list: at most 500 at a time.
+Limit = Annotated[int, Query(ge=1, le=500, description="How many (at most 500)")]
+Offset = Annotated[int, Query(ge=0, le=10**9, description="How many to skip")]
+
+
 @router.get("/requests", response={200: list[CaseSummary], **ERRORS})
-def requests_list(request: HttpRequest, state: str = "") -> list[CaseSummary]:
-    """The agency's requests this officer is on (an agency administrator: all of them)."""
+def requests_list(
+    request: HttpRequest, state: State | None = None, limit: Limit = 100, offset: Offset = 0
+) -> list[CaseSummary]:
+    """The agency's requests this officer is on (an agency administrator: all of them),
+    newest first; ``limit`` and ``offset`` page through them."""
     cases = cases_for_officer(officer_user(request, READ))
     if state:
         cases = cases.filter(state=state)
-    return [CaseSummary.of(case) for case in cases[:500]]
+    return [CaseSummary.of(case) for case in cases[offset : offset + limit]]
 
 
 @router.post("/requests", response={201: CaseDetail, **ERRORS})
@@ -301,12 +309,13 @@ def productions_list(request: HttpRequest, reference: str) -> list[ProductionOut
 )
 def production_archive(request: HttpRequest, reference: str, production_id: int) -> HttpResponse:
     """The encrypted archive, within the download window; every download is on the record.
-    Its passphrase comes by email, separately."""
+    An AES-256 zip whose passphrase comes by email, or a zip encrypted to the agency's age key
+    (``.zip.age``), as ``encryption`` says."""
     user = officer_user(request, DOWNLOAD)
     production = production_get_for_officer(user, reference, production_id)
     archive = production_download(production=production, by=user)
     return attachment_response(
         archive,
-        filename=f"{reference}-production-{production_id}.zip",
-        content_type="application/zip",
+        filename=production.download_name(),
+        content_type=production.archive_content_type,
     )

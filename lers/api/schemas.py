@@ -140,6 +140,8 @@ class MessageOut(Schema):
 class ProductionOut(Schema):
     id: int
     state: str
+    encryption: Literal["aes-zip", "age"]  # passphrase by email, or the agency's age key
+    age_recipient: str
     released_at: dt.datetime | None
     download_until: dt.datetime | None
     archive_bytes: int
@@ -151,6 +153,8 @@ class ProductionOut(Schema):
         return ProductionOut(
             id=production.pk,
             state=production.state,
+            encryption="age" if production.age_recipient else "aes-zip",
+            age_recipient=production.age_recipient,
             released_at=production.released_at,
             download_until=production.expires_at,
             archive_bytes=production.archive_bytes,
@@ -221,6 +225,37 @@ class GapOut(Schema):
         )
 
 
+class QueueLine(Schema):
+    """A line of a staff queue: what every member of staff may see of a case; the title only
+    for those who may read the case (``readable``)."""
+
+    reference: str
+    readable: bool
+    title: str
+    state: str
+    state_label: str
+    urgency: str
+    request_types: list[str]
+    agency: str
+    submitted_at: dt.datetime | None
+    updated_at: dt.datetime
+
+    @staticmethod
+    def of(case: Case, *, readable: bool) -> QueueLine:
+        return QueueLine(
+            reference=case.reference,
+            readable=readable,
+            title=case.title if readable else "",
+            state=case.state,
+            state_label=str(case.get_state_display()),
+            urgency=case.urgency,
+            request_types=list(case.request_types),
+            agency=case.agency.name,
+            submitted_at=case.submitted_at,
+            updated_at=case.updated_at,
+        )
+
+
 class CaseDetail(CaseSummary):
     """A request as the agency sees it."""
 
@@ -261,8 +296,10 @@ class DecisionIn(Schema):
 
 
 class ActionCallbackIn(Schema):
-    """What the exchange's back office reports of an action lers asked for."""
+    """What the exchange's back office reports of an action lers asked for. The key is in the
+    body too, so that the signature covers it: a report cannot be moved to another action."""
 
+    key: str = Field(..., min_length=1, max_length=200)
     status: Literal["done", "refused"]
     reference: str = Field("", max_length=200)  # the exchange's own reference (done)
     reason: str = Field("", max_length=2000)  # why it refused

@@ -13,8 +13,9 @@ from ninja import Router
 
 from lers.accounts.models import User
 from lers.api.auth import staff_user
-from lers.api.officer import ERRORS, case_detail
-from lers.api.schemas import CaseSummary, DecisionIn, DocumentOut, StaffCaseDetail
+from lers.api.officer import ERRORS, Limit, Offset, case_detail
+from lers.api.schemas import DecisionIn, DocumentOut, QueueLine, StaffCaseDetail
+from lers.cases.lifecycle import State
 from lers.cases.models import Case
 from lers.cases.selectors import (
     Queue,
@@ -50,24 +51,25 @@ def staff_detail(case: Case, user: User) -> StaffCaseDetail:
     return StaffCaseDetail(**base)
 
 
-@router.get("/cases", response={200: list[CaseSummary], **ERRORS})
+@router.get("/cases", response={200: list[QueueLine], **ERRORS})
 def cases_list(
-    request: HttpRequest, queue: Queue = Queue.ALL, state: str = "", profile: str = ""
-) -> list[CaseSummary]:
-    """Open cases in a queue, emergency first. Every member of staff sees the queue; a case's
-    title only those who may read the case."""
+    request: HttpRequest,
+    queue: Queue = Queue.ALL,
+    state: State | None = None,
+    profile: str = "",
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> list[QueueLine]:
+    """Open cases in a queue, emergency first, oldest first (``limit`` and ``offset`` page
+    through it). Every member of staff sees the queue; a case's title only those who may read
+    the case."""
     user = staff_user(request, READ)
-    cases = list(staff_queue(user, queue, state=state, profile=profile)[:500])
+    found = staff_queue(user, queue, state=state or "", profile=profile)
+    cases = list(found[offset : offset + limit])
     readable = set(
         cases_for_staff(user).filter(pk__in=[c.pk for c in cases]).values_list("pk", flat=True)
     )
-    found = []
-    for case in cases:
-        summary = CaseSummary.of(case)
-        if case.pk not in readable:
-            summary.title = ""
-        found.append(summary)
-    return found
+    return [QueueLine.of(case, readable=case.pk in readable) for case in cases]
 
 
 @router.get("/cases/{reference}", response={200: StaffCaseDetail, **ERRORS})

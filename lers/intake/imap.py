@@ -164,7 +164,10 @@ def imap_poll(
                 else:
                     result.known += 1
             # Stored: move past it (only forward, should two polls overlap).
-            MailboxCursor.objects.filter(pk=cursor.pk, last_uid__lt=uid).update(last_uid=uid)
+            # Under this numbering only: a poll that overlapped a renumbering moves nothing.
+            MailboxCursor.objects.filter(
+                pk=cursor.pk, uidvalidity=uidvalidity, last_uid__lt=uid
+            ).update(last_uid=uid)
             result.last_uid = uid
             if raw is not None:
                 try:

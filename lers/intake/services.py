@@ -46,7 +46,7 @@ log = logging.getLogger(__name__)
 
 
 def _message_id(message: EmailMessage, digest: str) -> str:
-    value = " ".join(str(message.get("Message-ID", "")).split())
+    value = " ".join(clean_text(str(message.get("Message-ID", ""))).split())
     return value[:998] if value else f"<{digest}@lers.no-message-id>"
 
 
@@ -105,27 +105,79 @@ def _examine(
         }
     except SubjectError as exc:
         reasons.append(f"subject: {exc}")
+    # A header can carry anything (a NUL in an encoded word, a reason too long): what is
+    # stored is cleaned and cut to its column.
     return {
-        "from_address": address[:320],
-        "from_domain": domain[:253],
-        "subject": subject,
+        "from_address": clean_text(address)[:320],
+        "from_domain": clean_text(domain)[:253],
+        "subject": clean_text(subject),
         "dkim": signature.status,
-        "dkim_domain": signature.domain[:253],
-        "dkim_reason": signature.reason,
+        "dkim_domain": clean_text(signature.domain)[:253],
+        "dkim_reason": clean_text(signature.reason)[:300],
         "domain_status": check.status,
-        "domain_reason": check.reason[:300],
+        "domain_reason": clean_text(check.reason)[:300],
         "aligned": aligned,
-        "parsed": parsed,
-        "attachments": _attachments(message),
-    }, reasons
+        "parsed": _clean(parsed),
+        "attachments": _clean(_attachments(message)),
+    }, [clean_text(r) for r in reasons]
+
+
+def _clean(value: Any) -> Any:
+    """Strings in a JSON value without NUL (PostgreSQL's JSON refuses \u0000)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    return value
 
 
 def intake_message(
     raw: bytes, *, source: str, dnsfunc: DnsLookup | None = None
 ) -> tuple[IntakeMessage, bool]:
     """Takes one RFC 5322 message; returns it and whether it was new (a message seen before,
-    by Message-ID or by content, is not taken twice)."""
+    by Message-ID or by content, is not taken twice). A message lers fails to store as read
+    is stored raw, waiting for a person: one bad message never stops the mailbox."""
     digest = hashlib.sha256(raw).hexdigest()
+    try:
+        return _take(raw, digest, source, dnsfunc)
+    except Exception as exc:
+        log.exception("intake: message %s could not be stored as read", digest)
+        return _keep_unreadable(raw, digest, source, exc)
+
+
+def _keep_unreadable(
+    raw: bytes, digest: str, source: str, error: Exception
+) -> tuple[IntakeMessage, bool]:
+    seen = IntakeMessage.objects.filter(sha256=digest).first()
+    if seen is not None:
+        return seen, False
+    reason = clean_text(f"the message could not be stored as read: {type(error).__name__}")
+    with transaction.atomic():
+        intake = IntakeMessage(
+            message_id=f"<{digest}@lers.unreadable>",
+            sha256=digest,
+            size=len(raw),
+            source=source,
+            dkim=IntakeMessage.Dkim.NONE,
+            status=IntakeMessage.Status.QUEUED,
+            reasons=[reason],
+        )
+        intake.raw.save(f"{digest}.eml", ContentFile(raw), save=False)
+        intake.save()
+        audit_record(
+            actor=None,
+            action="intake.received",
+            obj=intake,
+            payload={"sha256": digest, "status": intake.status, "reasons": [reason]},
+        )
+    return intake, True
+
+
+def _take(
+    raw: bytes, digest: str, source: str, dnsfunc: DnsLookup | None
+) -> tuple[IntakeMessage, bool]:
     message = email.message_from_bytes(raw, policy=email.policy.default)
     assert isinstance(message, EmailMessage)
     message_id = _message_id(message, digest)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import negative_data_rejection, positive_data_acceptance
 
@@ -16,9 +18,22 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 pytestmark = [pytest.mark.req("X-11")]
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """The WSGI handler closes the database connection after each request; inside a test's
+    transaction that would close the test's own. Django's test client does the same as this."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture(params=["officer", "staff"])
-def bearer(request, officer_a, analyst, make_case) -> dict[str, str]:
-    """An officer's token, or a member of staff's, with a case each may read."""
+def bearer(request, settings, officer_a, analyst, make_case) -> dict[str, str]:
+    """An officer's token, or a member of staff's, with a case each may read. (schemathesis
+    also sends refused tokens, by the hundred: the per-address limit is raised for it.)"""
+    settings.LERS_API_ANON_RATE = "100000/min"
     make_case("submitted")
     user = officer_a if request.param == "officer" else analyst
     return {"Authorization": f"Bearer {token_for(user)}"}

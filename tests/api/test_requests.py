@@ -133,7 +133,7 @@ def test_internal_notes_never_reach_the_agency(api_a, make_case, analyst):
     assert "Looks forged?" not in bodies
 
 
-def test_creation_with_an_idempotency_key_happens_once(api_a, entities):
+def test_creation_with_an_idempotency_key_happens_once(api_a, colleague_a, entities):
     key = {"Idempotency-Key": "case-system-4711"}
     first = api_a.post("/requests", json=FIELDS, headers=key)
     second = api_a.post("/requests", json=FIELDS, headers=key)
@@ -144,9 +144,12 @@ def test_creation_with_an_idempotency_key_happens_once(api_a, entities):
     assert other.status_code == 422
     assert "Idempotency-Key" in error_of(other)["message"]
     assert Case.objects.count() == 1
-    # A key is the caller's own: another officer's same key is another request.
-    without = api_a.post("/requests", json=FIELDS)
-    assert without.json()["reference"] != first.json()["reference"]
+    # A key is the caller's own: a colleague's same key is another request, never the
+    # first one's answer.
+    colleague = Api(token_for(colleague_a)).post("/requests", json=FIELDS, headers=key)
+    assert colleague.status_code == 201
+    assert colleague.json()["reference"] != first.json()["reference"]
+    assert Case.objects.count() == 2
 
 
 def test_a_failed_creation_keeps_no_key(api_a, entities):
@@ -298,3 +301,57 @@ def test_a_body_far_over_the_limit_is_refused_in_the_api_shape(api_a, settings, 
     response = api_a.post("/requests", data=b"x" * (3 * 2**20), content_type="application/json")
     assert response.status_code == 413
     assert error_of(response)["code"] == "too_large"
+
+
+def test_lists_page_and_refuse_an_unknown_state(api_a, entities):
+    references = [draft(api_a)["reference"] for _ in range(3)]
+    page = api_a.get("/requests", data={"limit": 2, "offset": 1}).json()
+    assert [c["reference"] for c in page] == list(reversed(references))[1:3]  # newest first
+    unknown = api_a.get("/requests", data={"state": "nonsense"})
+    assert unknown.status_code == 422 and error_of(unknown)["code"] == "invalid"
+
+
+def test_a_method_a_path_does_not_take_is_a_405_in_the_one_shape(api_a):
+    response = api_a._call("put", "/requests")
+    assert response.status_code == 405
+    assert error_of(response)["code"] == "method_not_allowed"
+    assert "GET" in response["Allow"]
+
+
+def test_colleagues_not_on_a_case_get_404_and_an_agency_admin_reads_but_does_not_write(
+    make_case, colleague_a, agency_admin_a
+):
+    case = make_case("triage")
+    colleague = Api(token_for(colleague_a))
+    assert colleague.get(f"/requests/{case.reference}").status_code == 404
+    admin = Api(token_for(agency_admin_a))
+    assert admin.get(f"/requests/{case.reference}").status_code == 200
+    assert admin.get(f"/requests/{case.reference}").json()["actions"] == []
+    written = admin.post(f"/requests/{case.reference}/messages", json={"body": "hello"})
+    assert written.status_code == 403
+
+
+def test_refused_tokens_are_rate_limited_per_address_whatever_it_claims(settings, entities):
+    settings.LERS_API_ANON_RATE = "3/min"
+    for n in range(3):
+        forged = Api("lers_0123456789abcdef_wrong", **{"X-Forwarded-For": f"10.0.0.{n}"})
+        assert forged.get("/requests").status_code == 401
+    limited = Api("lers_0123456789abcdef_wrong", **{"X-Forwarded-For": "10.9.9.9"})
+    limited = limited.get("/requests")
+    assert limited.status_code == 429 and error_of(limited)["code"] == "rate_limited"
+
+
+def test_a_deactivated_account_or_staff_without_roles_lose_their_tokens(
+    officer_a, analyst, entities
+):
+    from lers.accounts.models import RoleGrant
+
+    officer_api = Api(token_for(officer_a))
+    staff_api = Api(token_for(analyst))
+    assert officer_api.get("/requests").status_code == 200
+    assert staff_api.get("/cases").status_code == 200
+    officer_a.is_active = False
+    officer_a.save(update_fields=["is_active"])
+    RoleGrant.objects.filter(user=analyst).delete()
+    assert officer_api.get("/requests").status_code == 401
+    assert staff_api.get("/cases").status_code == 401

@@ -16,8 +16,10 @@ def test_the_queue_shows_titles_only_of_readable_cases(make_case, analyst, offic
     mine = make_case("triage")
     other = make_case("submitted", team=False)
     listed = {c["reference"]: c for c in Api(token_for(analyst)).get("/cases").json()}
-    assert listed[mine.reference]["title"] == "Test"
-    assert listed[other.reference]["title"] == ""  # nobody's yet: only the queue line
+    assert listed[mine.reference]["title"] == "Test" and listed[mine.reference]["readable"]
+    # Nobody's yet: only the queue line, nothing the case page would show.
+    assert listed[other.reference]["title"] == "" and not listed[other.reference]["readable"]
+    assert "agency_case_number" not in listed[other.reference]
     new = Api(token_for(analyst)).get("/cases", data={"queue": "new"}).json()
     assert [c["reference"] for c in new] == [other.reference]
 

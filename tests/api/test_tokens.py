@@ -114,3 +114,15 @@ def test_nobody_revokes_another_persons_token(client, officer_a, officer_b):
     assert response.status_code == 404
     token.refresh_from_db()
     assert token.revoked_at is None
+
+
+def test_wrong_codes_are_recorded_and_a_few_stop_token_making(officer_a):
+    right = totp_code(TOTP_SECRET)
+    wrong = "000000" if right != "000000" else "111111"
+    for _ in range(5):
+        with pytest.raises(NotPermitted, match="wrong"):
+            make(officer_a, code=wrong)
+    with pytest.raises(NotPermitted, match="too many wrong codes"):
+        make(officer_a, code=right)  # even the right code waits now
+    assert not ApiToken.objects.exists()
+    assert AuditEvent.objects.filter(action="api.token_code_refused").count() == 5

@@ -166,3 +166,30 @@ def test_the_command_polls_the_mailbox_of_the_settings(server, settings):
     settings.LERS_IMAP_HOST = None
     with pytest.raises(CommandError, match="LERS_IMAP_HOST is not set"):
         call_command("intake", "imap")
+
+
+def test_a_poll_overtaken_by_a_renumbering_moves_the_cursor_no_further(server):
+    """Another poll saw the mailbox renumbered and reset the cursor while this one was still
+    reading under the old numbering: this one's UIDs must not move the new cursor."""
+    deliver(server, message(), message(subject="no grammar here"))
+    imap_poll(config(server), dnsfunc=dns)
+    deliver(server, message(subject="[Urgent] | MPS | MPS-2026-0400 | Evidence Collection"))
+
+    class Overtaken:
+        def __init__(self, client):
+            self.client = client
+
+        def __getattr__(self, name):
+            return getattr(self.client, name)
+
+        def uid(self, command, *args):
+            if command == "FETCH":
+                MailboxCursor.objects.update(uidvalidity=999, last_uid=0)
+            return self.client.uid(command, *args)
+
+    from lers.intake.imap import _connect
+
+    stale = imap_poll(config(server), dnsfunc=dns, connect=lambda c: Overtaken(_connect(c)))
+    assert len(stale.taken) == 1
+    cursor = MailboxCursor.objects.get()
+    assert (cursor.uidvalidity, cursor.last_uid) == (999, 0)

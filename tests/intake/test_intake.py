@@ -250,3 +250,25 @@ def test_the_intake_queue_page_shows_what_waits_and_records_what_became_of_it(
     intake.refresh_from_db()
     assert intake.status == IntakeMessage.Status.DONE
     assert "no grammar at all" not in client.get(reverse("workbench-intake")).content.decode()
+
+
+def test_a_nul_in_an_encoded_subject_is_stored_without_it(settings):
+    intake = take(message(subject="=?utf-8?q?Records=00_please?="))
+    assert "\x00" not in intake.subject and "Records" in intake.subject
+
+
+def test_a_message_lers_fails_to_store_as_read_is_kept_raw_for_a_person(monkeypatch):
+    from lers.intake import services
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the database refused a field")
+
+    monkeypatch.setattr(services, "_take", broken)
+    raw = message()
+    intake, created = intake_message(raw, source="imap", dnsfunc=dns)
+    assert created and intake.status == IntakeMessage.Status.QUEUED
+    assert "could not be stored as read" in intake.reasons[0]
+    with intake.raw.open("rb") as kept:
+        assert kept.read() == raw
+    again, created = intake_message(raw, source="imap", dnsfunc=dns)
+    assert not created and again.pk == intake.pk

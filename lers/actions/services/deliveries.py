@@ -24,7 +24,7 @@ from lers.actions.models import Delivery
 from lers.audit.services import audit_record
 from lers.cases.models import Case
 from lers.cases.notifications import staff_holding
-from lers.core.errors import DomainError, NotFound
+from lers.core.errors import DomainError, IllegalTransition, NotFound
 from lers.core.mail import mail_enqueue
 from lers.exchange.actions import Action, ActionError, ActionsAdapter, Outcome
 from lers.jobs.models import Job
@@ -198,18 +198,70 @@ def deliveries_reconcile() -> int:
     return count
 
 
+def is_latest(delivery: Delivery) -> bool:
+    """Whether ``delivery`` is its owner's most recent action: a late word on an earlier one
+    (a freeze confirmed after its release was sent) must not move the owner back."""
+    latest = (
+        Delivery.objects.filter(owner=delivery.owner, owner_id=delivery.owner_id)
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return latest == delivery.pk
+
+
+def _agrees(delivery: Delivery, done: bool, reference: str) -> bool:
+    if delivery.status == Delivery.Status.DELIVERED:
+        return done and reference == delivery.reference
+    return not done  # FAILED: the exchange refused it
+
+
 def delivery_callback(*, key: str, done: bool, reference: str = "", error: str = "") -> Delivery:
     """The exchange's back office reports, on its own initiative, what became of an action
     (a signed callback, X-11): done, with its reference, or refused. It settles an action
-    still waiting or one whose answer was lost (UNCONFIRMED); one already settled stays as it
-    is (a callback repeated is harmless), and the row says what it is."""
-    delivery = Delivery.objects.filter(key=key).first()
+    still waiting or one whose answer was lost (UNCONFIRMED); the same report again changes
+    nothing. A report that contradicts what lers recorded (done after a refusal, another
+    reference) changes nothing either: it is recorded, the staff are told, and the caller
+    gets a conflict."""
+    reference = reference.strip()[:200]
+    delivery = Delivery.objects.select_related("case").filter(key=key).first()
     if delivery is None:
         raise NotFound("no action with this key")
+    if done and not reference:
+        raise DomainError("a completed action needs the exchange's reference")
+    if delivery.status not in _ANSWERABLE:
+        if not _agrees(delivery, done, reference):
+            with transaction.atomic():
+                audit_record(
+                    actor=None,
+                    action="action.callback_conflict",
+                    obj=delivery,
+                    case_ref=delivery.case.reference,
+                    payload={
+                        "kind": delivery.kind,
+                        "recorded": delivery.status,
+                        "reported": "done" if done else "refused",
+                        "reference": reference,
+                        "error": error[:500],
+                    },
+                )
+                mail_enqueue(
+                    to=staff_holding(delivery.case),
+                    template="action_conflict",
+                    context={
+                        "case": delivery.case,
+                        "delivery": delivery,
+                        "reported": "done" if done else "refused",
+                        "reference": reference,
+                    },
+                )
+            raise IllegalTransition(
+                "the exchange's report contradicts what lers recorded: the staff are told",
+                state=delivery.status,
+            )
+        return delivery
     if done:
-        if not reference.strip():
-            raise DomainError("a completed action needs the exchange's reference")
-        _delivered(delivery.pk, Outcome(reference=reference.strip()[:200]), open_states=_ANSWERABLE)
+        _delivered(delivery.pk, Outcome(reference=reference), open_states=_ANSWERABLE)
     else:
         _failed(
             delivery.pk,

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from lers.accounts.models import Role, User
 from lers.accounts.roles import roles_of
 from lers.actions.models import Delivery, Freeze
-from lers.actions.services.deliveries import delivery_enqueue, on_delivery
+from lers.actions.services.deliveries import delivery_enqueue, is_latest, on_delivery
 from lers.audit.services import audit_record
 from lers.cases.lifecycle import WORKING
 from lers.cases.models import Case
@@ -231,6 +231,8 @@ _WAITING_RELEASE = (Freeze.State.RELEASING, Freeze.State.UNCONFIRMED)
 
 
 def _delivered(delivery: Delivery, outcome: Outcome | None) -> None:
+    if not is_latest(delivery):
+        return  # a late word on an earlier action of this freeze
     freeze = Freeze.objects.select_for_update().select_related("case").get(pk=delivery.owner_id)
     now = timezone.now()
     if delivery.kind == RESTRICT and freeze.state in _WAITING_RESTRICT:
@@ -266,6 +268,8 @@ def _delivered(delivery: Delivery, outcome: Outcome | None) -> None:
 
 
 def _failed(delivery: Delivery, outcome: Outcome | None) -> None:
+    if not is_latest(delivery):
+        return
     freeze = Freeze.objects.select_for_update().get(pk=delivery.owner_id)
     waiting = _WAITING_RESTRICT if delivery.kind == RESTRICT else _WAITING_RELEASE
     if freeze.state not in waiting:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from lers.accounts.models import User
 from lers.actions.models import Delivery, Freeze, UserNotice
-from lers.actions.services.deliveries import delivery_enqueue, on_delivery
+from lers.actions.services.deliveries import delivery_enqueue, is_latest, on_delivery
 from lers.actions.services.freezes import OPEN as OPEN_FREEZES
 from lers.audit.services import audit_record
 from lers.cases.lifecycle import WORKING
@@ -208,6 +208,8 @@ def notice_send(*, notice: UserNotice, by: User) -> UserNotice:
 
 
 def _delivered(delivery: Delivery, outcome: Outcome | None) -> None:
+    if not is_latest(delivery):
+        return  # the notice was sent again since: the later action decides
     # DUE too: a notice whose answer was lost, confirmed late by the exchange's callback.
     UserNotice.objects.filter(
         pk=delivery.owner_id, state__in=[UserNotice.State.SENDING, UserNotice.State.DUE]
@@ -215,6 +217,8 @@ def _delivered(delivery: Delivery, outcome: Outcome | None) -> None:
 
 
 def _failed(delivery: Delivery, outcome: Outcome | None) -> None:
+    if not is_latest(delivery):
+        return
     reason = (
         "the exchange never confirmed it: check before sending again"
         if delivery.status == Delivery.Status.UNCONFIRMED

@@ -1,0 +1,35 @@
+"""Answers Django gives before an API operation runs (a method the path does not take) in the
+API's one error shape, like every other answer under /api/."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+
+from lers.core.errors import error_body
+
+
+class ApiErrorShapeMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            request.path.startswith("/api/")
+            and response.status_code == 405
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            allowed = response.get("Allow", "")
+            message = _("%(method)s is not taken here; use %(allowed)s") % {
+                "method": request.method,
+                "allowed": allowed,
+            }
+            shaped = JsonResponse(
+                error_body("method_not_allowed", message, allowed=allowed), status=405
+            )
+            shaped["Allow"] = allowed
+            return shaped
+        return response
