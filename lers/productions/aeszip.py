@@ -12,6 +12,9 @@ writes the archive: headers, data, central directory (ZIP64 where a size needs i
 the spools are sealed under keys that live only in this process's memory, and ``close``
 streams the zip, unsealed member by member, straight into the age encryption.
 
+Members are deflated by zlib-ng (level 2: standard deflate, read by every unzip, about twice
+zlib's speed at a smaller size than zlib's fastest level).
+
 AE-2 in short: PBKDF2-HMAC-SHA1 (1,000 rounds, a 16-byte salt per member) gives the AES-256
 key, the HMAC key and a 2-byte password check; the data is deflated, then AES-CTR encrypted
 with a little-endian counter from 1, then authenticated by HMAC-SHA1 (10 bytes); the CRC field
@@ -40,6 +43,7 @@ from typing import Any, BinaryIO
 import pyrage
 from Crypto.Cipher import AES
 from Crypto.Util import Counter
+from zlib_ng import zlib_ng as deflate
 
 BLOCK = 1 << 20
 SALT_BYTES = 16  # AES-256
@@ -106,7 +110,7 @@ class MemberWriter:
             self._spool_key = secrets.token_bytes(32)
             self._cipher = _spool_cipher(self._spool_key)
             self._stored = 0
-        self._deflate = zlib.compressobj(1, zlib.DEFLATED, -15) if compress else None
+        self._deflate = deflate.compressobj(2, deflate.DEFLATED, -15) if compress else None
         self._digest = hashlib.sha256()
         self._crc = 0
         self._plain = 0

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import shutil
 import subprocess
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lers.productions.aeszip import AesZipWriter
-from lers.productions.package import XLSX_MAX_ROWS, XlsxWriter, read_archive
+from lers.productions.package import (
+    XLSX_MAX_ROWS,
+    XlsxWriter,
+    csv_text,
+    json_rows_text,
+    read_archive,
+)
 
 pytestmark = pytest.mark.req("X-08")
 
@@ -130,3 +141,40 @@ def test_rendering_writes_no_plaintext_to_disk(tmp_path):
         assert all(name.endswith(".part") for name in listing), listing
     assert sorted(p.name for p in tmp_path.iterdir()) == ["p.zip"]
     assert b"secret-memo" not in (tmp_path / "p.zip").read_bytes()
+
+
+# -- the fast paths write exactly what the csv and json modules write -----------------------------
+
+_PIECES = [*'ab ,"\\\r\n\t\x07<&>王é\u2028', "0x5aAe", "2026-"]
+_VALUE = st.lists(st.sampled_from(_PIECES), max_size=6).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(_VALUE, min_size=1, max_size=4), min_size=1, max_size=5))
+def test_csv_text_is_what_the_csv_module_writes_or_nothing(rows):
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    text = csv_text(rows)
+    if text is not None:
+        assert text == buffer.getvalue()
+        rows_json = json_rows_text(text)
+        if rows_json is not None:
+            assert rows_json == json.dumps(rows, ensure_ascii=False)[1:-1]
+    # The plain rows of a production take the fast path.
+    assert csv_text([["0x5aAe", "1.25", ""], ["b", "2026-03-01T09:00:00+00:00", "王伟"]])
+
+
+def test_xlsx_from_csv_text_reads_back_exactly_with_and_without_white_space(tmp_path):
+    path = tmp_path / "book.xlsx"
+    writer = XlsxWriter(path)
+    plain = [["0x5aAe", "1.25", ""], ["王伟", "2026-03-01T09:00:00+00:00", "a&b<c>"]]
+    spaced = [["  edge ", "tab\tin", "x"], ["y", " ", "z"]]
+    writer.sheet("plain", ["a", "b", "c"])
+    writer.csv_rows(csv_text(plain), len(plain), plain)
+    writer.sheet("spaced", ["a", "b", "c"])
+    writer.csv_rows(csv_text(spaced), len(spaced), spaced)
+    writer.close()
+    book = openpyxl.load_workbook(path, read_only=True)
+    for name, rows in (("plain", plain), ("spaced", spaced)):
+        read = [["" if v is None else v for v in r] for r in book[name].iter_rows(values_only=True)]
+        assert read[1:] == rows, name
