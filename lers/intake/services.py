@@ -154,15 +154,37 @@ def _keep_unreadable(
     if seen is not None:
         return seen, False
     reason = clean_text(f"the message could not be stored as read: {type(error).__name__}")
+    intake = _store(
+        raw,
+        digest,
+        message_id=f"<{digest}@lers.unreadable>",
+        source=source,
+        reasons=[reason],
+        fields={"dkim": IntakeMessage.Dkim.NONE},
+    )
+    return intake, True
+
+
+def _store(
+    raw: bytes,
+    digest: str,
+    *,
+    message_id: str,
+    source: str,
+    reasons: list[str],
+    fields: dict[str, Any],
+) -> IntakeMessage:
+    """Keeps the raw message and what the checks found, with its audit event."""
+    status = IntakeMessage.Status.QUEUED if reasons else IntakeMessage.Status.ACCEPTED
     with transaction.atomic():
         intake = IntakeMessage(
-            message_id=f"<{digest}@lers.unreadable>",
+            message_id=message_id,
             sha256=digest,
             size=len(raw),
             source=source,
-            dkim=IntakeMessage.Dkim.NONE,
-            status=IntakeMessage.Status.QUEUED,
-            reasons=[reason],
+            status=status,
+            reasons=reasons,
+            **fields,
         )
         intake.raw.save(f"{digest}.eml", ContentFile(raw), save=False)
         intake.save()
@@ -170,9 +192,16 @@ def _keep_unreadable(
             actor=None,
             action="intake.received",
             obj=intake,
-            payload={"sha256": digest, "status": intake.status, "reasons": [reason]},
+            payload={
+                "message_id": message_id,
+                "sha256": digest,
+                "from": intake.from_address,
+                "dkim": intake.dkim,
+                "status": status,
+                "reasons": reasons,
+            },
         )
-    return intake, True
+    return intake
 
 
 def _take(
@@ -190,37 +219,14 @@ def _take(
         fields, reasons = _examine(raw, message, dnsfunc)
     except Exception as exc:  # a message too broken to read still waits for a person
         fields = {"dkim": IntakeMessage.Dkim.NONE}
-        reasons = [f"the message could not be read: {type(exc).__name__}: {exc}"[:500]]
-    status = IntakeMessage.Status.QUEUED if reasons else IntakeMessage.Status.ACCEPTED
+        reasons = [clean_text(f"the message could not be read: {type(exc).__name__}: {exc}")[:500]]
     try:
-        with transaction.atomic():
-            intake = IntakeMessage(
-                message_id=message_id,
-                sha256=digest,
-                size=len(raw),
-                source=source,
-                status=status,
-                reasons=reasons,
-                **fields,
-            )
-            intake.raw.save(f"{digest}.eml", ContentFile(raw), save=False)
-            intake.save()
-            audit_record(
-                actor=None,
-                action="intake.received",
-                obj=intake,
-                payload={
-                    "message_id": message_id,
-                    "sha256": digest,
-                    "from": intake.from_address,
-                    "dkim": intake.dkim,
-                    "status": status,
-                    "reasons": reasons,
-                },
-            )
+        intake = _store(
+            raw, digest, message_id=message_id, source=source, reasons=reasons, fields=fields
+        )
     except IntegrityError:  # taken at the same moment by another poll
         return IntakeMessage.objects.get(message_id=message_id), False
-    if status == IntakeMessage.Status.ACCEPTED:
+    if intake.status == IntakeMessage.Status.ACCEPTED:
         try:
             _to_case(intake, message)
         except Exception as exc:  # the message stays, waiting for a person
