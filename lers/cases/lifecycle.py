@@ -62,6 +62,10 @@ class Guard(models.TextChoices):
     """Preconditions a transition checks beyond the state and the role."""
 
     OFFICER_ON_CASE = "officer_on_case", "the officer is on the case"
+    STAFF_ON_CASE = "staff_on_case", "the member of staff is on the case (X-07)"
+    # The one way onto a case without being added: an intake analyst takes a new case that
+    # nobody holds by triaging it.
+    TAKE = "take", "the member of staff is on the case, or takes a new case nobody holds"
     CHECKLIST = "checklist", "the policy's checklist is met, or the profile accepts it incomplete"
     REASON = "reason", "a reason (message to the agency) is given"
     DECLINE_REASONS = "decline_reasons", "one or more of the policy's decline reasons are given"
@@ -95,13 +99,15 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset({Role.OFFICER}),
             (Guard.OFFICER_ON_CASE, Guard.CHECKLIST),
         ),
-        Transition("start_triage", frozenset({State.SUBMITTED}), State.TRIAGE, _ANALYST),
+        Transition(
+            "start_triage", frozenset({State.SUBMITTED}), State.TRIAGE, _ANALYST, (Guard.TAKE,)
+        ),
         Transition(
             "request_information",
             frozenset({State.TRIAGE, State.VERIFICATION, State.LEGAL_REVIEW}),
             State.AWAITING_INFORMATION,
             _REVIEW,
-            (Guard.REASON,),
+            (Guard.STAFF_ON_CASE, Guard.REASON),
         ),
         Transition(
             "answer",
@@ -115,48 +121,49 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset({State.TRIAGE}),
             State.VERIFICATION,
             _ANALYST,
-            (Guard.ENTITY,),
+            (Guard.STAFF_ON_CASE, Guard.ENTITY),
         ),
         Transition(
             "verify",
             frozenset({State.VERIFICATION}),
             State.LEGAL_REVIEW,
             _ANALYST,
-            (Guard.REASON, Guard.CALLBACK),
+            (Guard.STAFF_ON_CASE, Guard.REASON, Guard.CALLBACK),
         ),
         Transition(
             "approve",
             frozenset({State.LEGAL_REVIEW}),
             State.APPROVED,
             frozenset({Role.LEGAL_REVIEWER}),
-            (Guard.REASON,),
+            (Guard.STAFF_ON_CASE, Guard.REASON),
         ),
         Transition(
             "decline",
             frozenset({State.TRIAGE, State.VERIFICATION, State.LEGAL_REVIEW}),
             State.DECLINED,
             _REVIEW,
-            (Guard.DECLINE_REASONS, Guard.REASON),
+            (Guard.STAFF_ON_CASE, Guard.DECLINE_REASONS, Guard.REASON),
         ),
         Transition(
             "start_work",
             frozenset({State.APPROVED}),
             State.IN_PROGRESS,
             frozenset({Role.OPERATOR}),
-            (Guard.FEES,),
+            (Guard.STAFF_ON_CASE, Guard.FEES),
         ),
         Transition(
             "respond",
             frozenset({State.IN_PROGRESS}),
             State.RESPONDED,
             frozenset({Role.OPERATOR}),
-            (Guard.REASON,),
+            (Guard.STAFF_ON_CASE, Guard.REASON),
         ),
         Transition(
             "close",
             frozenset({State.RESPONDED}),
             State.CLOSED,
             frozenset({Role.INTAKE_ANALYST, Role.LEGAL_REVIEWER, Role.OPERATOR}),
+            (Guard.STAFF_ON_CASE,),
         ),
         Transition(
             "withdraw",

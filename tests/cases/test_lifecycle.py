@@ -8,7 +8,7 @@ from django.db import transaction
 from lers.accounts.models import Role
 from lers.audit.models import AuditEvent
 from lers.cases import services
-from lers.cases.lifecycle import OPEN, TERMINAL, TRANSITIONS, State
+from lers.cases.lifecycle import OPEN, TERMINAL, TRANSITIONS, Guard, State
 from lers.cases.models import Case
 from lers.core.errors import GuardFailed, IllegalTransition, NotPermitted
 from tests.conftest import transition_kwargs
@@ -239,3 +239,16 @@ def test_a_user_with_two_roles_can_make_the_moves_of_both(make_case, analyst):
     services.case_approve(case=case, by=both, note="Approved.")
     case.refresh_from_db()
     assert case.state == State.APPROVED
+
+
+@pytest.mark.req("X-07")
+def test_every_transition_says_who_must_be_on_the_case():
+    """The membership rule is in the table: officers' moves need the officer on the case,
+    staff's moves the member of staff, except the take (triage of a case nobody holds)."""
+    for transition in TRANSITIONS.values():
+        if Role.OFFICER in transition.roles:
+            assert Guard.OFFICER_ON_CASE in transition.guards, transition.name
+        elif transition.name == "start_triage":
+            assert transition.guards == (Guard.TAKE,)
+        else:
+            assert transition.guards[0] is Guard.STAFF_ON_CASE, transition.name

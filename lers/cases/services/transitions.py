@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lers.accounts.models import Role, User
+from lers.accounts.models import User
 from lers.accounts.roles import roles_of
 from lers.audit.services import audit_record
 from lers.cases.deadlines import (
@@ -61,15 +61,12 @@ def _move(
     roles = roles_of(by)
     if not transition.allows_role(roles):
         raise NotPermitted(f"your role does not allow '{name.replace('_', ' ')}'")
-    if Role.OFFICER not in transition.roles and not (
-        name == "start_triage" and locked.assignee_id is None
-    ):
-        # Staff move the cases they are on; a new case nobody holds is taken by triaging it.
-        require_on_case(by, locked)
     extra = dict(payload or {})
     for guard in transition.guards:
         if guard is Guard.OFFICER_ON_CASE:
             require_officer_on_case(locked, by)
+        elif guard is Guard.STAFF_ON_CASE or (guard is Guard.TAKE and locked.assignee_id):
+            require_on_case(by, locked)
         elif guard is Guard.REASON and not reason.strip():
             raise GuardFailed(_("'%(step)s' needs a message") % {"step": LABELS[name]})
         elif guard is Guard.ENTITY and locked.entity_id is None:
