@@ -4,14 +4,18 @@ the object store that lives outside this machine."""
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import socket
 
 import boto3
 import pytest
 from django.core.files.storage import default_storage, storages
+from django.db import transaction
 
 from lers.cases.lifecycle import State
 from lers.cases.services import document_add
+from lers.cases.services.documents import documents_sweep_orphans
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +79,14 @@ def test_documents_go_to_s3_compatible_storage_encrypted_at_rest(
     body = client.get_object(Bucket="lers-docs", Key=document.file.name)["Body"].read()
     assert body == b"%PDF-1.4 order"
     assert default_storage.open(document.file.name).read() == b"%PDF-1.4 order"
+
+    # A file whose upload was rolled back is swept from the bucket too; a document's stays.
+    with contextlib.suppress(RuntimeError), transaction.atomic():
+        orphan = document_add(
+            case=case, by=officer_a, doc_type="other", name="o.pdf", content=b"%PDF-1.4 gone"
+        )
+        raise RuntimeError("a later check failed")
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(hours=2)
+    assert documents_sweep_orphans(now=later) == 1
+    keys = {o["Key"] for o in client.list_objects_v2(Bucket="lers-docs")["Contents"]}
+    assert document.file.name in keys and orphan.file.name not in keys

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import IO
 
 from django.core.files.storage import Storage
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lers.accounts.models import Role, User
@@ -160,3 +162,36 @@ def attachments_store(
         document_store(case=case, by=by, doc_type=doc_type, upload=upload, message=message)
         for doc_type, upload in uploads
     ]
+
+
+# A file younger than this may belong to a transaction still open: the sweep leaves it.
+ORPHAN_GRACE = dt.timedelta(hours=1)
+
+
+def documents_sweep_orphans(*, now: dt.datetime | None = None) -> int:
+    """Deletes the case files no document points at: a file is written before its row, so
+    a transaction rolled back after an upload (a later check failing, a repeated request)
+    leaves one behind, which may hold someone's data. Returns how many went."""
+    now = now or timezone.now()
+    storage = Document._meta.get_field("file").storage
+    try:
+        folders, _files = storage.listdir("cases")
+    except FileNotFoundError:
+        return 0
+    removed = 0
+    for folder in folders:
+        _sub, files = storage.listdir(f"cases/{folder}")
+        names = [f"cases/{folder}/{name}" for name in files]
+        kept = set(Document.objects.filter(file__in=names).values_list("file", flat=True))
+        for name in names:
+            if name in kept or storage.get_modified_time(name) > now - ORPHAN_GRACE:
+                continue
+            storage.delete(name)
+            removed += 1
+            audit_record(
+                actor=None,
+                action="document.orphan_deleted",
+                case_ref=folder,
+                payload={"name": name},
+            )
+    return removed
