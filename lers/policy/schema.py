@@ -143,6 +143,17 @@ class Requirement(Strict):
         return value
 
 
+class EmergencyBroad(Strict):
+    """When an emergency request's scope counts as broad, a fraud signal on the case page
+    (X-05: a forged emergency asks for much, fast). An emergency naming more targets, more
+    categories of records or a longer period than these is broad; one without a period too.
+    A deployment's choice, not a guideline's rule."""
+
+    targets: int = Field(default=10, ge=1)
+    categories: int = Field(default=4, ge=1)
+    days: int = Field(default=180, ge=1)
+
+
 class OfficerVerification(Strict):
     proof_of_authority_any_of: list[Code]
     min_officer_ids: int = Field(ge=0)
@@ -152,6 +163,7 @@ class OfficerVerification(Strict):
     callback_before: list[Literal["disclosure", "freeze", "preservation"]] = []
     supervisor_contact: bool
     personal_email_with_written_authorisation: bool = False
+    emergency_broad: EmergencyBroad = EmergencyBroad()
     ref: list[str] = []
 
 

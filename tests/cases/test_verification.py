@@ -163,3 +163,22 @@ def test_a_recent_change_to_the_officers_account_is_a_signal(make_case, officer_
     assert "password changed" in signal.detail
     time_machine.move_to(dt.datetime.now(dt.UTC) + dt.timedelta(days=31))
     assert "officer_changed" not in codes(case)  # an old change is no longer a warning
+
+
+@pytest.mark.req("X-05")
+def test_when_an_emergency_counts_as_broad_is_the_profiles(make_case, settings, tmp_path):
+    """complete_request names 2 targets, 4 categories and 89 days: not broad by the shipped
+    thresholds; broad under a profile that allows 30 days."""
+    from pathlib import Path
+
+    import lers.policy
+
+    case = make_case(State.SUBMITTED, urgency="emergency")
+    assert "emergency_broad" not in codes(case)
+    shipped = Path(lers.policy.__file__).with_name("profiles") / f"{settings.LERS_POLICY}.toml"
+    text = shipped.read_text(encoding="utf-8")
+    section = text.index("[officer_verification.emergency_broad]")
+    narrower = text[:section] + text[section:].replace("days = 180", "days = 30", 1)
+    (tmp_path / "narrow.toml").write_text(narrower, encoding="utf-8")
+    settings.LERS_POLICY = str(tmp_path / "narrow.toml")
+    assert "emergency_broad" in codes(case)

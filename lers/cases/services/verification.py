@@ -158,11 +158,6 @@ class Signal:
     detail: str = ""
 
 
-BROAD_TARGETS = 10
-BROAD_CATEGORIES = 5
-BROAD_DAYS = 180
-
-
 def case_signals(case: Case) -> list[Signal]:
     """What should make staff look twice before trusting the request."""
     signals: list[Signal] = []
@@ -245,10 +240,12 @@ def case_signals(case: Case) -> list[Signal]:
 
 
 def _broad(case: Case) -> bool:
-    if case.targets.count() > BROAD_TARGETS:
+    """Broad by the profile's thresholds (``officer_verification.emergency_broad``)."""
+    limits = active_policy().officer_verification.emergency_broad
+    if case.targets.count() > limits.targets:
         return True
-    if len(case.data_categories or []) >= BROAD_CATEGORIES:
+    if len(case.data_categories or []) > limits.categories:
         return True
     if case.timeframe_start is None or case.timeframe_end is None:
         return True
-    return (case.timeframe_end - case.timeframe_start).days > BROAD_DAYS
+    return (case.timeframe_end - case.timeframe_start).days > limits.days
