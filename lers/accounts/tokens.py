@@ -171,7 +171,7 @@ def token_revoke(*, token: ApiToken, by: User) -> ApiToken:
 def token_authenticate(secret: str) -> ApiToken | None:
     """The live token ``secret`` names, or None (unknown, wrong, expired, revoked, or its
     owner can no longer sign in)."""
-    if not secret.startswith(PREFIX):
+    if not secret.startswith(PREFIX) or "\x00" in secret:
         return None
     key_id, _sep, _rest = secret[len(PREFIX) :].partition("_")
     token = (

@@ -1,5 +1,6 @@
 """Answers Django gives before an API operation runs (a method the path does not take) in the
-API's one error shape, like every other answer under /api/."""
+API's one error shape, like every other answer under /api/; an address holding a NUL
+character is refused before anything looks it up."""
 
 from __future__ import annotations
 
@@ -16,6 +17,12 @@ class ApiErrorShapeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/") and (
+            "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", "")
+        ):
+            # No database stores a NUL: refused here, not as a failure deep inside.
+            message = _("a NUL character is not allowed in the address")
+            return JsonResponse(error_body("invalid", message), status=400)
         response = self.get_response(request)
         if (
             request.path.startswith("/api/")

@@ -9,14 +9,38 @@ from typing import Any, Literal
 
 from django.utils.translation import get_language
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from lers.cases.models import Case, Document, Message, Target
 from lers.policy.completeness import Gap
 from lers.productions.models import Production
 
 
-class RequestFields(Schema):
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    if isinstance(value, dict):
+        return any(_has_nul(v) for v in value.values())
+    if isinstance(value, Schema):
+        return any(_has_nul(v) for v in value.__dict__.values())
+    return False
+
+
+class Input(Schema):
+    """What a client sends: no text in it holds a NUL character (no database stores one; it
+    is refused with the field's name rather than failing deep inside)."""
+
+    @model_validator(mode="after")
+    def _no_nul(self) -> Input:
+        for name, value in self.__dict__.items():
+            if _has_nul(value):
+                raise ValueError(f"{name}: a NUL character is not allowed")
+        return self
+
+
+class RequestFields(Input):
     """The request's fields an officer fills in (all optional: a draft fills up over time)."""
 
     title: str | None = Field(None, max_length=300)
@@ -49,7 +73,7 @@ class RequestCreate(RequestFields):
     request_types: list[str] = Field(..., min_length=1, max_length=20)  # type: ignore[assignment]
 
 
-class TargetIn(Schema):
+class TargetIn(Input):
     kind: Literal[tuple(Target.Kind.values)]  # type: ignore[valid-type]
     value: str = Field(..., min_length=1, max_length=500)
     chain: str = Field("", max_length=40)
@@ -103,15 +127,15 @@ class DocumentOut(Schema):
         )
 
 
-class MessageIn(Schema):
+class MessageIn(Input):
     body: str = Field(..., min_length=1, max_length=50_000)
 
 
-class ReasonIn(Schema):
+class ReasonIn(Input):
     reason: str = Field(..., min_length=1, max_length=10_000)
 
 
-class SubmitIn(Schema):
+class SubmitIn(Input):
     # Where the profile allows it: submit although the checklist is not met, knowingly.
     accept_incomplete: bool = False
 
@@ -275,7 +299,7 @@ class StaffCaseDetail(CaseDetail):
     subjects: list[str]  # exchange accounts confirmed behind the targets
 
 
-class ScopeIn(Schema):
+class ScopeIn(Input):
     """A partial approval: each part no wider than the request (a part left out: as
     requested)."""
 
@@ -286,7 +310,7 @@ class ScopeIn(Schema):
     actions: list[str] = Field(default_factory=list, max_length=20)
 
 
-class DecisionIn(Schema):
+class DecisionIn(Input):
     decision: Literal["approve", "decline", "request_information"]
     note: str = Field("", max_length=10_000)  # approve: the reviewer's note
     reasons: list[str] = Field(default_factory=list, max_length=20)  # decline: policy codes
@@ -295,7 +319,7 @@ class DecisionIn(Schema):
     scope: ScopeIn | None = None  # approve: narrower than the request
 
 
-class ActionCallbackIn(Schema):
+class ActionCallbackIn(Input):
     """What the exchange's back office reports of an action lers asked for. The key is in the
     body too, so that the signature covers it: a report cannot be moved to another action."""
 

@@ -144,6 +144,7 @@ class Upload:
 
 def upload_check(*, name: str, content: bytes | IO[bytes]) -> Upload:
     """Size limit (413), non-empty, content sniffed; raises a domain error with the reason."""
+    name = name.replace("\x00", "")  # a file name is stored; no database takes a NUL
     file = ContentFile(content, name=name) if isinstance(content, bytes) else File(content)
     digest = hashlib.sha256()
     size = 0

@@ -355,3 +355,14 @@ def test_a_deactivated_account_or_staff_without_roles_lose_their_tokens(
     RoleGrant.objects.filter(user=analyst).delete()
     assert officer_api.get("/requests").status_code == 401
     assert staff_api.get("/cases").status_code == 401
+
+
+def test_a_nul_character_is_refused_at_the_edge_never_by_the_database(api_a, entities):
+    """PostgreSQL stores no NUL: an address, a query or a field holding one is a clear 4xx
+    (found by schemathesis on PostgreSQL)."""
+    assert api_a.get("/requests/LERS%00x").status_code == 400
+    assert api_a.get("/requests?state=draft%00").status_code == 400
+    refused = api_a.post("/requests", json={**FIELDS, "title": "a\x00b"})
+    assert refused.status_code == 422 and "NUL" in error_of(refused)["message"]
+    assert not Case.objects.exists()
+    assert Api("lers_0123\x00_x").get("/requests").status_code == 401
