@@ -151,8 +151,8 @@ def token_get_of(user: User, pk: int) -> ApiToken:
 
 
 def token_revoke(*, token: ApiToken, by: User) -> ApiToken:
-    """The owner ends a token (or an administrator, for a lost device or a leaver)."""
-    if token.user_id != by.pk and not by.is_superuser:
+    """The owner ends a token (``token_get_of`` finds only the owner's own)."""
+    if token.user_id != by.pk:
         raise NotFound(_("no such token"))
     with transaction.atomic():
         locked = ApiToken.objects.select_for_update().get(pk=token.pk)

@@ -61,10 +61,12 @@ def _page(
         "account/tokens.html",
         {
             "form": form,
-            "tokens": tokens_of(user),
+            "tokens": [
+                (token, [(s, SCOPE_LABELS.get(s, s)) for s in token.scopes])
+                for token in tokens_of(user)
+            ],
             "secret": secret,
             "can_have": bool(scopes_for(user)),
-            "scope_labels": SCOPE_LABELS,
         },
         status=status,
     )

@@ -51,6 +51,11 @@ _CONFUSABLES = str.maketrans(
 )
 
 
+def domain_covers(domain: str, parent: str) -> bool:
+    """``domain`` is ``parent`` or one of its subdomains (mail.met.police.uk under police.uk)."""
+    return bool(parent) and (domain == parent or domain.endswith("." + parent))
+
+
 @dataclass(frozen=True)
 class DomainEntry:
     value: str
@@ -59,7 +64,7 @@ class DomainEntry:
     note: str = ""
 
     def covers(self, domain: str) -> bool:
-        return domain == self.value or domain.endswith("." + self.value)
+        return domain_covers(domain, self.value)
 
 
 @dataclass(frozen=True)

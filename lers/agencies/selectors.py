@@ -6,7 +6,7 @@ from django.db.models import F, QuerySet
 
 from lers.accounts.models import User
 from lers.accounts.roles import roles_of
-from lers.agencies.models import AccessProof, AccessRequest, Agency
+from lers.agencies.models import AccessProof, AccessRequest, Agency, Officer
 from lers.agencies.services.access import REVIEWERS
 from lers.core.errors import NotFound
 
@@ -48,3 +48,11 @@ def access_proof_get_for_staff(user: User, request_pk: int, proof_pk: int) -> Ac
 
 def agencies_in(country: str) -> QuerySet[Agency]:
     return Agency.objects.filter(country=country).order_by("name")
+
+
+def administered_agency(user: User) -> Agency | None:
+    """The agency ``user`` administers, as an active agency administrator; else None."""
+    officer = getattr(user, "officer", None)
+    if officer is None or not officer.is_agency_admin or officer.status != Officer.Status.ACTIVE:
+        return None
+    return officer.agency

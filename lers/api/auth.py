@@ -1,4 +1,5 @@
-"""Who calls: a personal API token (``Authorization: Bearer lers_…``), its owner and scopes."""
+"""Who calls: a personal API token (``Authorization: Bearer lers_…``), its owner and scopes;
+and how often (the rate limits, per token and per address)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja.errors import Throttled
 from ninja.security import HttpBearer
-from ninja.throttling import AnonRateThrottle
+from ninja.throttling import AnonRateThrottle, AuthRateThrottle, SimpleRateThrottle
 
 from lers.accounts.models import STAFF_ROLES, ApiToken, User
 from lers.accounts.roles import roles_of
@@ -17,19 +18,45 @@ from lers.accounts.tokens import token_authenticate
 from lers.core.errors import NotPermitted
 
 
-class RefusedTokens(AnonRateThrottle):
+class _SettingRate(SimpleRateThrottle):
+    """A rate read from a setting on each request (so a deployment, or a test, changes it)."""
+
+    setting = ""
+
+    def __init__(self) -> None:
+        super().__init__(getattr(settings, self.setting))
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        self.rate = getattr(settings, self.setting)
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request)
+
+
+class TokenRate(_SettingRate, AuthRateThrottle):
+    """Per token (its key id), not per address: an agency behind one gateway is many clients."""
+
+    setting = "LERS_API_RATE"
+
+    def get_cache_key(self, request: HttpRequest) -> str:
+        token = getattr(request, "auth", None)
+        ident = getattr(token, "key_id", None) or self.get_ident(request)
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class AnonymousRate(_SettingRate, AnonRateThrottle):
+    """Calls without a token (the exchange's signed callbacks, refused tokens): per address."""
+
+    setting = "LERS_API_ANON_RATE"
+
+
+class RefusedTokens(AnonymousRate):
     """Refused tokens count against the address's rate: guessing tokens is throttled like any
     call without one (ninja checks the limits only after a token is accepted)."""
 
     scope = "refused"
 
-    def __init__(self) -> None:
-        super().__init__(settings.LERS_API_ANON_RATE)
-
     def over(self, request: HttpRequest) -> int | None:
         """Counts one refusal; the seconds to wait when the address is over its rate."""
-        self.rate = settings.LERS_API_ANON_RATE
-        self.num_requests, self.duration = self.parse_rate(self.rate)
         if self.allow_request(request):
             return None
         return int(self.wait() or 1) or 1

@@ -93,7 +93,6 @@ def idempotent(
 def _replay(request: HttpRequest, earlier: IdempotentRequest, fingerprint: str) -> Status[Any]:
     if earlier.fingerprint != fingerprint:
         raise DomainError(_("this Idempotency-Key was used for another request"), key=earlier.key)
-    request.idempotent_replay = True  # type: ignore[attr-defined]
     return Status(earlier.status, earlier.body)
 
 

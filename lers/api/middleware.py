@@ -1,4 +1,5 @@
-"""Answers Django gives before an API operation runs (a method the path does not take) in the
+"""Answers Django gives before an API operation runs (a method the path does not take, a body
+over the upload limit) in the
 API's one error shape, like every other answer under /api/; an address holding a NUL
 character is refused before anything looks it up."""
 
@@ -6,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
@@ -26,9 +28,14 @@ class ApiErrorShapeMiddleware:
         response = self.get_response(request)
         if (
             request.path.startswith("/api/")
-            and response.status_code == 405
+            and response.status_code in (405, 413)
             and not response.get("Content-Type", "").startswith("application/json")
         ):
+            if response.status_code == 413:
+                message = _("the body is over the upload limit of %(mb)d MB") % {
+                    "mb": settings.LERS_MAX_UPLOAD_BYTES // 2**20
+                }
+                return JsonResponse(error_body("too_large", message), status=413)
             allowed = response.get("Allow", "")
             message = _("%(method)s is not taken here; use %(allowed)s") % {
                 "method": request.method,

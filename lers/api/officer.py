@@ -59,7 +59,7 @@ from lers.cases.services import (
     target_remove,
 )
 from lers.core.downloads import attachment_response
-from lers.productions.selectors import OFFICER_VISIBLE, production_get_for_officer
+from lers.productions.selectors import production_get_for_officer, productions_for_officer
 from lers.productions.services import production_download
 
 router = Router(tags=["requests"])
@@ -99,17 +99,26 @@ def _actions(case: Case, user: User) -> list[str]:
     return actions
 
 
-def case_detail(case: Case, user: User) -> CaseDetail:
+def detail_fields(case: Case) -> dict[str, Any]:
+    """What the agency's view and the staff's view of a case share."""
     fields = {name: _field(getattr(case, name)) for name in sorted(DRAFT_FIELDS - {"services"})}
     fields["services"] = sorted(case.services.values_list("pk", flat=True))
-    return CaseDetail(
+    return {
         **CaseSummary.fields_of(case),
-        fields=fields,
-        checklist=[GapOut.of(g) for g in case_checklist(case)] if case.state == State.DRAFT else [],
-        targets=[TargetOut.of(t) for t in case.targets.order_by("pk")],
+        "fields": fields,
+        "checklist": (
+            [GapOut.of(g) for g in case_checklist(case)] if case.state == State.DRAFT else []
+        ),
+        "targets": [TargetOut.of(t) for t in case.targets.order_by("pk")],
+        "decline_reasons": list(case.decline_reasons),
+    }
+
+
+def case_detail(case: Case, user: User) -> CaseDetail:
+    return CaseDetail(
+        **detail_fields(case),
         documents=[DocumentOut.of(d) for d in documents_for_officer(case)],
         actions=_actions(case, user),
-        decline_reasons=list(case.decline_reasons),
     )
 
 
@@ -297,8 +306,7 @@ def request_extension(
 @router.get("/requests/{reference}/productions", response={200: list[ProductionOut], **ERRORS})
 def productions_list(request: HttpRequest, reference: str) -> list[ProductionOut]:
     """The disclosure packages released to the agency."""
-    case = case_get_for_officer(officer_user(request, READ), reference)
-    productions = case.productions.filter(state__in=OFFICER_VISIBLE).order_by("pk")
+    productions = productions_for_officer(officer_user(request, READ), reference)
     return [ProductionOut.of(p) for p in productions]
 
 

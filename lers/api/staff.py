@@ -4,16 +4,14 @@ workbench (the same selectors and services; four eyes and guards included)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Router
 
 from lers.accounts.models import User
 from lers.api.auth import staff_user
-from lers.api.officer import ERRORS, Limit, Offset, case_detail
+from lers.api.officer import ERRORS, Limit, Offset, detail_fields
 from lers.api.schemas import DecisionIn, DocumentOut, QueueLine, StaffCaseDetail
 from lers.cases.lifecycle import State
 from lers.cases.models import Case
@@ -25,14 +23,7 @@ from lers.cases.selectors import (
     confirmed_subjects,
     staff_queue,
 )
-from lers.cases.services import (
-    case_approve,
-    case_decline,
-    case_open_for_staff,
-    case_request_information,
-    scope_proposal,
-)
-from lers.core.errors import DomainError
+from lers.cases.services import case_open_for_staff, case_transition_service, scope_narrowed
 
 router = Router(tags=["cases"])
 
@@ -40,15 +31,14 @@ READ, DECIDE = "cases:read", "cases:decide"
 
 
 def staff_detail(case: Case, user: User) -> StaffCaseDetail:
-    base = case_detail(case, user).model_dump()
-    base.update(
+    return StaffCaseDetail(
+        **detail_fields(case),
         documents=[DocumentOut.of(d) for d in case.documents.order_by("pk")],
         actions=[t.name for t in case_moves(case, user)],
         assignee=str(case.assignee) if case.assignee else None,
         members=[str(m.user) for m in case.staff_members.select_related("user")],
         subjects=confirmed_subjects(case),
     )
-    return StaffCaseDetail(**base)
 
 
 @router.get("/cases", response={200: list[QueueLine], **ERRORS})
@@ -85,17 +75,15 @@ def case_decide(request: HttpRequest, reference: str, data: DecisionIn) -> Any:
     asks the agency for more information (its clock pauses)."""
     user = staff_user(request, DECIDE)
     case = case_get_for_staff(user, reference)
-    if data.decision == "approve":
-        scope = None
-        if data.scope is not None:
-            # What the caller leaves out stays as requested.
-            proposal = scope_proposal(case)
-            scope = replace(proposal, **data.scope.model_dump(exclude_unset=True))
-        case = case_approve(case=case, by=user, note=data.note, scope=scope)
-    elif data.decision == "decline":
-        if not data.reasons:
-            raise DomainError(_("a decline names at least one of the policy's reasons"))
-        case = case_decline(case=case, by=user, reasons=data.reasons, message=data.message)
-    else:
-        case = case_request_information(case=case, by=user, question=data.question)
-    return staff_detail(case, user)
+    arguments: dict[str, Any] = {
+        "approve": lambda: {
+            "note": data.note,
+            "scope": scope_narrowed(case, data.scope.model_dump(exclude_unset=True))
+            if data.scope is not None
+            else None,
+        },
+        "decline": lambda: {"reasons": data.reasons, "message": data.message},
+        "request_information": lambda: {"question": data.question},
+    }
+    move = case_transition_service(data.decision)
+    return staff_detail(move(case=case, by=user, **arguments[data.decision]()), user)

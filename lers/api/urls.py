@@ -3,47 +3,13 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import path, re_path
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.throttling import AnonRateThrottle, AuthRateThrottle, SimpleRateThrottle
 
 from lers.api import errors, exchange, officer, staff
-from lers.api.auth import TokenAuth
-
-
-class _SettingRate(SimpleRateThrottle):
-    """A rate read from a setting on each request (so a deployment, or a test, changes it)."""
-
-    setting = ""
-
-    def __init__(self) -> None:
-        super().__init__(getattr(settings, self.setting))
-
-    def allow_request(self, request: HttpRequest) -> bool:
-        self.rate = getattr(settings, self.setting)
-        self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request)
-
-
-class TokenRate(_SettingRate, AuthRateThrottle):
-    """Per token (its key id), not per address: an agency behind one gateway is many clients."""
-
-    setting = "LERS_API_RATE"
-
-    def get_cache_key(self, request: HttpRequest) -> str:
-        token = getattr(request, "auth", None)
-        ident = getattr(token, "key_id", None) or self.get_ident(request)
-        return self.cache_format % {"scope": self.scope, "ident": ident}
-
-
-class AnonymousRate(_SettingRate, AnonRateThrottle):
-    """Calls without a token (the exchange's signed callbacks, refused tokens): per address."""
-
-    setting = "LERS_API_ANON_RATE"
-
+from lers.api.auth import AnonymousRate, TokenAuth, TokenRate
 
 api = NinjaAPI(
     title="lers API",

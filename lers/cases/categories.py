@@ -22,5 +22,10 @@ DATA_CATEGORIES: dict[str, Promise] = {
 }
 
 
+def record_of(category: str) -> str:
+    """The exchange's logical record a category reads: itself, except "account" (users)."""
+    return "users" if category == "account" else category
+
+
 def category_choices() -> list[tuple[str, Promise]]:
     return list(DATA_CATEGORIES.items())

@@ -25,7 +25,6 @@ from lers.core.errors import NotPermitted
 class Step(StrEnum):
     WORK = "work"  # messages, documents, resolution, notices, watched addresses
     ASSIGN = "assign"  # add a colleague to the case, hand it over
-    TAKE = "take"  # take a new case nobody holds
     ROUTE = "route"
     CALLBACK = "callback"  # record a verification call-back
     FEE_NOTICE = "fee_notice"
@@ -44,7 +43,6 @@ CASE_WORKERS = frozenset({Role.INTAKE_ANALYST, Role.LEGAL_REVIEWER, Role.APPROVE
 STEP_ROLES: dict[Step, frozenset[Role]] = {
     Step.WORK: CASE_WORKERS,
     Step.ASSIGN: CASE_WORKERS,
-    Step.TAKE: frozenset({Role.INTAKE_ANALYST}),
     Step.ROUTE: frozenset({Role.INTAKE_ANALYST, Role.LEGAL_REVIEWER}),
     Step.CALLBACK: frozenset({Role.INTAKE_ANALYST, Role.LEGAL_REVIEWER}),
     Step.FEE_NOTICE: frozenset({Role.LEGAL_REVIEWER}),
@@ -82,13 +80,12 @@ def may(user: User, step: Step, case: Case) -> bool:
 
 
 def require(user: User, step: Step, case: Case) -> None:
-    """The role allows the step and the user is on the case (taking a new case aside)."""
+    """The role allows the step and the user is on the case (taking a new case is the
+    transition table's ``Guard.TAKE``)."""
     if not roles_of(user) & STEP_ROLES[step]:
         raise NotPermitted(_("your role does not allow this"), step=step.value)
     if case.state == State.DRAFT:
         raise NotPermitted("a draft belongs to its agency until it is submitted")
-    if step is Step.TAKE:
-        return
     require_on_case(user, case)
 
 

@@ -89,9 +89,6 @@ class UploadLimitMiddleware:
                 _("The upload is %(size).1f MB; the limit is %(limit)d MB per file.")
                 % {"size": length / 2**20, "limit": limit // 2**20}
             )
-            if request.path.startswith("/api/"):
-                body = error_body(error.code, error.message, limit_bytes=limit)
-                return JsonResponse(body, status=error.http_status)
             html = render_to_string("core/domain_error.html", {"error": error}, request=request)
             return HttpResponse(html, status=error.http_status)
         return self.get_response(request)

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from lers.accounts.models import Role, User
 from lers.accounts.roles import roles_of
 from lers.agencies.models import Agency, Officer
+from lers.agencies.registry import domain_covers
 from lers.agencies.services.registry import domain_registry
 from lers.audit.services import audit_record
 from lers.cases.notifications import case_url
@@ -80,9 +81,7 @@ def _examine(
     if check.status != "registry":
         reasons.append(f"From domain {check.status}: {check.reason}")
     aligned = (
-        signature.status == "pass"
-        and bool(domain)
-        and (domain == signature.domain or domain.endswith("." + signature.domain))
+        signature.status == "pass" and bool(domain) and domain_covers(domain, signature.domain)
     )
     if signature.status == "pass" and not aligned:
         reasons.append(f"From domain {domain} is not the signing domain {signature.domain}")
@@ -257,7 +256,7 @@ def _sender(address: str, domain: str) -> tuple[Agency | None, Officer | None]:
     if officer is not None:
         return officer.agency, officer
     for agency in Agency.objects.exclude(email_domains=[]):
-        if any(domain == d or domain.endswith("." + d) for d in agency.email_domains or []):
+        if any(domain_covers(domain, d) for d in agency.email_domains or []):
             return agency, None
     return None, None
 
@@ -281,6 +280,9 @@ def _plain(message: EmailMessage) -> str:
 
 
 def _to_case(intake: IntakeMessage, message: EmailMessage) -> None:
+    if "email" not in active_policy().intake.channels:
+        _queue(intake, ["the profile takes no requests by email: point the sender to the portal"])
+        return
     agency, officer = _sender(intake.from_address, intake.from_domain)
     if agency is None:
         _queue(intake, ["sender's agency unknown: no agency lists this domain"])

@@ -149,9 +149,9 @@ class EmergencyBroad(Strict):
     categories of records or a longer period than these is broad; one without a period too.
     A deployment's choice, not a guideline's rule."""
 
-    targets: int = Field(default=10, ge=1)
-    categories: int = Field(default=4, ge=1)
-    days: int = Field(default=180, ge=1)
+    targets: int = Field(ge=1)
+    categories: int = Field(ge=1)
+    days: int = Field(ge=1)
 
 
 class OfficerVerification(Strict):
@@ -163,7 +163,7 @@ class OfficerVerification(Strict):
     callback_before: list[Literal["disclosure", "freeze", "preservation"]] = []
     supervisor_contact: bool
     personal_email_with_written_authorisation: bool = False
-    emergency_broad: EmergencyBroad = EmergencyBroad()
+    emergency_broad: EmergencyBroad
     ref: list[str] = []
 
 

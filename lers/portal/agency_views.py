@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lers.agencies.models import Officer
+from lers.agencies.selectors import administered_agency
 from lers.agencies.services.keys import agency_key_set
 from lers.core.errors import DomainError
 
@@ -27,10 +27,9 @@ class KeyForm(forms.Form):
 
 @login_required
 def agency_key(request: HttpRequest) -> HttpResponse:
-    officer = getattr(request.user, "officer", None)
-    if officer is None or not officer.is_agency_admin or officer.status != Officer.Status.ACTIVE:
+    agency = administered_agency(request.user)
+    if agency is None:
         raise Http404("no such page")
-    agency = officer.agency
     form = KeyForm(request.POST or None, initial={"key": agency.age_recipient})
     status = 200
     if request.method == "POST":

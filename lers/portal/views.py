@@ -38,7 +38,7 @@ from lers.core.case_page import case_context
 from lers.core.downloads import attachment_response
 from lers.core.errors import DomainError
 from lers.portal.forms import ColleagueForm, MessageForm, ReasonForm
-from lers.productions.selectors import OFFICER_VISIBLE, production_get_for_officer
+from lers.productions.selectors import production_get_for_officer, productions_for_officer
 from lers.productions.services import production_download as production_fetch
 
 
@@ -73,7 +73,7 @@ def _page(
             "follow_ups": follow_ups_for_officer(request.user, case),
             "question": case.messages.filter(is_question=True).order_by("pk").last(),
             "fee_notices": case.fee_notices.all(),
-            "productions": case.productions.filter(state__in=OFFICER_VISIBLE),
+            "productions": productions_for_officer(request.user, case.reference),
         }
     )
     return render(request, "portal/case.html", context, status=status)

@@ -205,8 +205,8 @@ class MemberFile(io.RawIOBase):
 
 
 class AesZipWriter:
-    """``member(name)`` opens a member to write; ``add(name, path)`` adds a finished file;
-    ``close()`` writes the archive. Members are closed in the order they were opened.
+    """``member(name)`` opens a member to write, ``finish`` closes it; ``close()`` writes the
+    archive. Members are closed in the order they were opened.
 
     With ``passphrase`` the archive is an AES-256 zip; with ``age_recipient`` (``age1…``) a
     plain zip encrypted as a whole to that key."""
@@ -229,13 +229,6 @@ class AesZipWriter:
         )
         self._open.append(writer)
         return writer
-
-    def add(self, name: str, source: Path, *, compress: bool = True) -> Member:
-        writer = self.member(name, compress=compress)
-        with source.open("rb") as handle:
-            for block in iter(lambda: handle.read(BLOCK), b""):
-                writer.write(block)
-        return self.finish(writer)
 
     def finish(self, writer: MemberWriter) -> Member:
         member = writer.close()

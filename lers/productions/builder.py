@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from lers.cases.categories import record_of
 from lers.exchange.source import DataSource
 from lers.productions.aeszip import AesZipWriter
 from lers.productions.cover import Letter, render_cover
@@ -20,13 +21,6 @@ from lers.productions.package import (
     render_data,
     write_manifest,
 )
-
-# A data category is a logical record of the exchange; "account" is the users record.
-ACCOUNT_RECORD = {"account": "users"}
-
-
-def record_of(category: str) -> str:
-    return ACCOUNT_RECORD.get(category, category)
 
 
 @dataclass(frozen=True)
@@ -116,7 +110,6 @@ def _categories(
                 record, scope.uids, fields, start=scope.start, end=scope.end
             ),
             transform=aliases.chunk_rewriter(fields) if aliases is not None else None,
-            text=True,
         )
 
 
@@ -146,7 +139,7 @@ def build_archive(
     archive = AesZipWriter(work / name, passphrase, age_recipient=age_recipient)
     try:
         package: Package = render_data(
-            work, _categories(source, scope, allowed, aliases), archive, progress=progress
+            _categories(source, scope, allowed, aliases), archive, progress=progress
         )
         rows = sum(f.rows or 0 for f in package.files)
         if stage is not None:

@@ -11,6 +11,7 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from lers.exchange.names import looks_chinese
 from lers.productions.package import FileEntry
 
 # Fonts tried in order: a Unicode font for Latin, Greek and Cyrillic text, then one for Chinese.
@@ -41,8 +42,19 @@ class Letter:
 
 
 def _needs_cjk(letter: Letter) -> bool:
-    text = " ".join([letter.agency, letter.exchange, letter.prepared_by, *letter.officers])
-    return any("\u2e80" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
+    """Any text the letter prints in Chinese script needs the CJK font."""
+    texts = [
+        letter.reference,
+        letter.agency,
+        letter.agency_case_number,
+        letter.exchange,
+        letter.prepared_by,
+        letter.period,
+        letter.certificate,
+        *letter.officers,
+        *letter.subjects,
+    ]
+    return any(looks_chinese(text) for text in texts)
 
 
 class _Cover(FPDF):

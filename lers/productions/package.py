@@ -24,7 +24,6 @@ from typing import IO, Any
 
 import pyzipper
 
-from lers.exchange.source import text_of
 from lers.productions.aeszip import AesZipWriter, Member, MemberFile, MemberWriter
 
 XLSX_MAX_ROWS = 1_048_576  # Excel's limit per sheet, the header included
@@ -287,17 +286,15 @@ class XlsxWriter:
 
 @dataclass
 class Category:
-    """One category's rows: its fields (already minimised), its chunks of rows as lists of
-    values in field order, and what rewrites a chunk before it is written (the
-    de-identification of third parties)."""
+    """One category's rows: its fields (already minimised), its chunks of rows as text values
+    in field order ("" for none, times in ISO 8601 UTC: ``DataSource.values_of_accounts``),
+    and what rewrites a chunk before it is written (the de-identification of third parties)."""
 
     name: str
     title: str
     fields: list[str]
     chunks: Iterable[list[list[Any]]]
     transform: Callable[[list[list[Any]]], list[list[Any]]] | None = None
-    # The chunks hold text already ("" for none, times in ISO 8601 UTC).
-    text: bool = False
 
 
 @dataclass
@@ -311,12 +308,7 @@ class FileEntry:
 
 @dataclass
 class Package:
-    directory: Path
     files: list[FileEntry] = field(default_factory=list)
-
-
-def _texts(values: list[Any]) -> list[str]:
-    return [v if type(v) is str else text_of(v) for v in values]
 
 
 class _Text:
@@ -334,7 +326,6 @@ def _entry(member: Member, rows: int | None = None, category: str = "") -> FileE
 
 
 def render_data(
-    directory: Path,
     categories: Iterable[Category],
     archive: AesZipWriter,
     *,
@@ -344,7 +335,7 @@ def render_data(
     and its rows) and ``records.xlsx`` (a sheet per category) straight into the encrypted
     archive, reading each category's rows once, a chunk at a time; ``progress`` hears the
     rows written so far. No plaintext reaches the disk."""
-    package = Package(directory)
+    package = Package()
     xlsx_member = archive.member("records.xlsx", compress=False)  # a zip already
     xlsx = XlsxWriter(MemberFile(xlsx_member))
     try:
@@ -389,7 +380,7 @@ def _render(
         for chunk in _prefetched(category.chunks):
             if category.transform is not None:
                 chunk = category.transform(chunk)
-            values = chunk if category.text else [_texts(row) for row in chunk]
+            values = chunk
             text = csv_text(values)
             rows_json = None
             if text is not None:  # the usual case: joins and replaces instead of encoders

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
+
 from lers.accounts.models import User
 from lers.cases.selectors import case_get_for_officer, case_get_for_staff
 from lers.core.errors import NotFound
@@ -26,3 +28,9 @@ def production_get_for_officer(user: User, reference: str, pk: int) -> Productio
     if production is None:
         raise NotFound("no such production")
     return production
+
+
+def productions_for_officer(user: User, reference: str) -> QuerySet[Production]:
+    """The packages released to the agency on a case the officer may read."""
+    case = case_get_for_officer(user, reference)
+    return case.productions.filter(state__in=OFFICER_VISIBLE).order_by("pk")

@@ -166,3 +166,25 @@ def test_staff_withhold_only_on_a_ground_the_policy_names(subject_case, analyst,
     assert notice.reason == "hinders investigation: Suspect still active"
     with pytest.raises(IllegalTransition):
         notice_send(notice=notice, by=analyst)
+
+
+@pytest.mark.req("HX-10", "HX-11")
+def test_allowing_past_the_default_keeps_a_freeze_without_consent_withholding(
+    subject_case, analyst, reviewer, settings
+):
+    """Lifting hx97's default withholding lifts only that ground: a freeze held without the
+    agency's consent to disclose still withholds the notice."""
+    from lers.actions.services.freezes import freeze_request
+    from lers.actions.services.notices import notice_allow
+
+    settings.LERS_POLICY = "hx97"
+    subject_case.non_disclosure_until = None
+    subject_case.consent_to_disclose = False
+    subject_case.save(update_fields=["non_disclosure_until", "consent_to_disclose"])
+    freeze_request(
+        case=subject_case, uid="10000001", scope="account", by=analyst, reason="Fraud", days=30
+    )
+    (notice,) = notices_decide(case=subject_case, by=analyst)
+    notice = notice_allow(notice=notice, by=reviewer, note="Tell the user.")
+    assert notice.state == UserNotice.State.WITHHELD
+    assert "without the agency's consent" in notice.reason

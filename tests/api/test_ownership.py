@@ -98,7 +98,8 @@ def test_another_agencys_token_gets_404_on_every_object_endpoint(objects, office
     assert tried >= 2 * 14
     # The objects are there: their own agency reads them.
     assert own.get(f"/requests/{objects['case'].reference}").status_code == 200
-    assert own.get(f"/requests/{objects['draft'].reference}/documents/{objects['document_id']}")
+    document = own.get(f"/requests/{objects['draft'].reference}/documents/{objects['document_id']}")
+    assert document.status_code == 200
     archive = own.get(
         f"/requests/{objects['case'].reference}/productions/{objects['production_id']}/archive"
     )

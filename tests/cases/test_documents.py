@@ -15,7 +15,7 @@ from lers.cases import services
 from lers.cases.services.documents import ORPHAN_GRACE, documents_sweep_orphans
 from lers.demo.services import DEMO_PDF
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.req("X-07")]
 
 
 class _Later(Exception):

@@ -17,7 +17,7 @@ from lers.cases.lifecycle import State
 from lers.cases.services import document_add
 from lers.cases.services.documents import documents_sweep_orphans
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.req("JU-18")]
 
 
 def test_documents_land_under_the_media_directory_by_default(make_case, officer_a, settings):

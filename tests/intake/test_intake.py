@@ -272,3 +272,14 @@ def test_a_message_lers_fails_to_store_as_read_is_kept_raw_for_a_person(monkeypa
         assert kept.read() == raw
     again, created = intake_message(raw, source="imap", dnsfunc=dns)
     assert not created and again.pk == intake.pk
+
+
+@pytest.mark.req("BN-02")
+def test_a_profile_without_the_email_channel_makes_no_case_from_a_message(settings):
+    """binance and hx97 take requests through the portal and the API only (intake.channels):
+    a valid message waits for a person, who points the sender to the portal."""
+    settings.LERS_POLICY = "binance"
+    intake = take(message(subject="[Urgent] | Metropolitan Police Service | MPS-1 | Freeze"))
+    assert intake.status == IntakeMessage.Status.QUEUED and intake.case is None
+    assert any("no requests by email" in r for r in intake.reasons)
+    assert not Case.objects.exists()

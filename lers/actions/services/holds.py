@@ -31,7 +31,7 @@ from lers.accounts.models import User
 from lers.actions.models import Delivery, PreservationHold
 from lers.actions.services.deliveries import delivery_enqueue, on_delivery
 from lers.audit.services import audit_record
-from lers.cases.categories import DATA_CATEGORIES
+from lers.cases.categories import DATA_CATEGORIES, record_of
 from lers.cases.lifecycle import WORKING
 from lers.cases.models import Case
 from lers.cases.notifications import notify_officers
@@ -47,8 +47,6 @@ from lers.jobs.services import job_enqueue
 
 DELETE_COPY_JOB = "actions.delete_copy"
 IN_FORCE = frozenset({PreservationHold.State.ACTIVE, PreservationHold.State.EXTENDED})
-# A data category is a logical record of the exchange; "account" is the users record.
-RECORD_OF = {category: category for category in DATA_CATEGORIES} | {"account": "users"}
 
 
 def _save(name: str, content: File[Any]) -> str:
@@ -90,7 +88,7 @@ def _copy_categories(
     end: dt.datetime | None,
 ) -> None:
     for category in categories:
-        record = RECORD_OF[category]
+        record = record_of(category)
         if not source.has(record):
             files.append({"category": category, "path": "", "rows": 0, "note": "not kept"})
             continue

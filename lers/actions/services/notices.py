@@ -44,8 +44,12 @@ def order_in_force(case: Case, now: dt.datetime | None = None) -> bool:
     return timezone.localdate(now or timezone.now(), zone) <= case.non_disclosure_until
 
 
-def notice_decision(case: Case, uid: str) -> tuple[str, str, dt.date | None]:
-    """(state, reason, deferred_until) for one account, from the policy and the case."""
+def notice_decision(
+    case: Case, uid: str, *, apply_default: bool = True
+) -> tuple[str, str, dt.date | None]:
+    """(state, reason, deferred_until) for one account, from the policy and the case.
+    ``apply_default=False``: a reviewer lifted the policy's default withholding; every other
+    ground still stands."""
     policy = active_policy().notification
     if case.non_disclosure_until and order_in_force(case):
         return (
@@ -53,7 +57,7 @@ def notice_decision(case: Case, uid: str) -> tuple[str, str, dt.date | None]:
             f"non-disclosure order until {case.non_disclosure_until.isoformat()}",
             case.non_disclosure_until,
         )
-    if policy.default == "withhold":
+    if policy.default == "withhold" and apply_default:
         return UserNotice.State.WITHHELD, POLICY_DEFAULT, None
     if (
         "freeze_without_consent" in policy.withhold_when
@@ -137,7 +141,8 @@ def notice_withhold(*, notice: UserNotice, by: User, ground: str, note: str = ""
 def notice_allow(*, notice: UserNotice, by: User, note: str) -> UserNotice:
     """A legal reviewer decides that a user is told although the policy withholds notices by
     default (hx97: withheld unless the exchange decides otherwise). A non-disclosure order in
-    force still defers it; a notice withheld on a ground stays withheld."""
+    force still defers it, and every other ground of the policy still withholds it (a freeze
+    held without the agency's consent)."""
     if not note.strip():
         raise DomainError(_("say why the user is to be told"))
     with transaction.atomic():
@@ -149,12 +154,13 @@ def notice_allow(*, notice: UserNotice, by: User, note: str) -> UserNotice:
                 _("only a notice withheld by the policy's default can be allowed"),
                 state=notice.state,
             )
-        if order_in_force(case):
-            notice.state = UserNotice.State.DEFERRED
-            notice.deferred_until = case.non_disclosure_until
-        else:
-            notice.state = UserNotice.State.DUE
-        notice.reason = f"allowed by {by}: {note.strip()}"
+        state, reason, until = notice_decision(case, notice.uid, apply_default=False)
+        notice.state, notice.deferred_until = state, until
+        notice.reason = (
+            f"allowed by {by}: {note.strip()}"
+            if state == UserNotice.State.DUE
+            else f"allowed by {by}, but {reason}"
+        )
         notice.save(update_fields=["state", "reason", "deferred_until"])
         audit_record(
             actor=by,

@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lers.accounts.models import User
-from lers.agencies.models import Agency, Officer
+from lers.agencies.models import Agency
+from lers.agencies.selectors import administered_agency
 from lers.audit.services import audit_record
 from lers.core.errors import DomainError, NotPermitted
 
@@ -37,13 +38,8 @@ def age_recipient_check(value: str) -> str:
 def agency_key_set(*, agency: Agency, by: User, key: str) -> Agency:
     """An administrator of the agency registers its key, replaces it, or removes it (empty).
     Packages requested from then on are encrypted to it; earlier ones keep theirs."""
-    officer = getattr(by, "officer", None)
-    if (
-        officer is None
-        or officer.agency_id != agency.pk
-        or not officer.is_agency_admin
-        or officer.status != Officer.Status.ACTIVE
-    ):
+    administered = administered_agency(by)
+    if administered is None or administered.pk != agency.pk:
         raise NotPermitted(_("only an administrator of the agency registers its key"))
     key = age_recipient_check(key)
     with transaction.atomic():

@@ -28,6 +28,7 @@ from lers.cases.services.review import (
     fee_notice_answer,
     fee_notice_issue,
     fee_notice_withdraw,
+    scope_narrowed,
     scope_proposal,
 )
 from lers.cases.services.targets import (
@@ -110,6 +111,7 @@ __all__ = [
     "member_add",
     "message_post",
     "officer_flag",
+    "scope_narrowed",
     "scope_proposal",
     "subject_decide",
     "target_add",

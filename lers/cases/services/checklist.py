@@ -7,6 +7,7 @@ from collections import Counter
 from typing import Any
 
 from lers.agencies.models import Officer
+from lers.agencies.registry import domain_covers
 from lers.cases.models import Case
 from lers.cases.services.requests import DRAFT_FIELDS
 from lers.core.policy import active_policy
@@ -52,7 +53,7 @@ def _has_official_contacts(officer: Officer) -> bool:
     domains = [d.lower() for d in officer.agency.email_domains]
     have = {
         "agency_email": bool(email)
-        and (not domains or any(domain == d or domain.endswith("." + d) for d in domains)),
+        and (not domains or any(domain_covers(domain, d) for d in domains)),
         "office_landline": bool(officer.office_phone),
         "work_mobile": bool(officer.mobile_phone),
     }

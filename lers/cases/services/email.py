@@ -4,7 +4,6 @@ as the portal, and the identifiers its text names as targets."""
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -14,7 +13,7 @@ from lers.agencies.models import Agency, Officer
 from lers.audit.services import audit_record
 from lers.cases.models import Case
 from lers.cases.services.documents import Attachment, attachment_check, document_store
-from lers.cases.services.requests import _check_request_types, _default_entity
+from lers.cases.services.requests import _check_request_types, case_new, require_channel
 from lers.cases.services.targets import _create, target_candidates
 from lers.core.errors import DomainError
 from lers.core.policy import active_policy
@@ -45,36 +44,29 @@ def case_from_email(
 ) -> FromEmail:
     """``by`` is the officer's account, or the intake's own account when the sender is not a
     known officer (the case is then for staff to verify before anything else)."""
-    known = [t for t in request_types if t in active_policy().request_types] or ["other"]
-    doc_type = "other" if "other" in active_policy().document_types else ""
+    require_channel(Case.Channel.EMAIL)
+    policy = active_policy()
+    known = [t for t in request_types if t in policy.request_types] or ["other"]
     checked = []
     refused = []
     for attachment in attachments:
         try:
-            kind = doc_type or next(iter(active_policy().document_types))
-            checked.append(
-                (kind, attachment_check(Attachment(kind, attachment.name, attachment.content)))
-            )
+            if attachment.doc_type not in policy.document_types:
+                raise DomainError(f"{attachment.doc_type!r} is not a document type of the profile")
+            checked.append((attachment.doc_type, attachment_check(attachment)))
         except DomainError as exc:  # kept in the raw message; the reason goes to the queue
             refused.append((attachment.name, exc.message))
     with transaction.atomic():
-        case = Case.objects.create(
-            reference=f"tmp-{uuid.uuid4().hex}",
-            policy_profile=active_policy().profile.id,
+        case = case_new(
             agency=agency,
-            entity=_default_entity(),
-            created_by=officer,
+            officer=officer,
             channel=Case.Channel.EMAIL,
             urgency=urgency if urgency in Case.Urgency.values else Case.Urgency.STANDARD,
             request_types=_check_request_types(known, follow_up=False),
-            title=clean_text(title)[:300],
+            title=title,
             agency_case_number=clean_text(agency_case_number)[:100],
             summary=clean_text(summary)[:20_000],
         )
-        case.reference = f"LERS-{case.created_at:%Y}-{case.pk:06d}"
-        case.save(update_fields=["reference"])
-        if officer is not None:
-            case.officers.add(officer)
         audit_record(
             actor=by,
             action="case.created",

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lers.accounts.models import User
-from lers.agencies.models import Officer
+from lers.agencies.models import Agency, Officer
 from lers.audit.services import audit_record
 from lers.cases.categories import DATA_CATEGORIES
 from lers.cases.lifecycle import State
@@ -83,6 +83,50 @@ def _default_entity() -> Entity | None:
     return entities[0] if len(entities) == 1 else None
 
 
+def require_channel(channel: str) -> None:
+    """The profile names the ways in it takes (its ``intake.channels``)."""
+    if channel not in active_policy().intake.channels:
+        raise NotPermitted(
+            _("%(exchange)s takes no requests through the %(channel)s channel")
+            % {"exchange": active_policy().profile.name, "channel": channel}
+        )
+
+
+def case_new(
+    *,
+    agency: Agency,
+    officer: Officer | None,
+    channel: str,
+    urgency: str,
+    request_types: list[str],
+    title: str,
+    parent: Case | None = None,
+    **fields: Any,
+) -> Case:
+    """The row of a new draft (inside the caller's transaction): its reference, profile and
+    entity; the officer on it when known. Checked arguments only."""
+    require_channel(channel)
+    case = Case.objects.create(
+        reference=f"tmp-{uuid.uuid4().hex}",
+        policy_profile=active_policy().profile.id,
+        agency=agency,
+        entity=parent.entity if parent is not None else _default_entity(),
+        parent=parent,
+        created_by=officer,
+        channel=channel,
+        urgency=urgency,
+        request_types=request_types,
+        title=clean_text(title)[:300],
+        **fields,
+    )
+    # The primary key makes the reference unique without a second counter.
+    case.reference = f"LERS-{case.created_at:%Y}-{case.pk:06d}"
+    case.save(update_fields=["reference"])
+    if officer is not None:
+        case.officers.add(officer)
+    return case
+
+
 def case_create(
     *,
     officer_user: User,
@@ -100,22 +144,15 @@ def case_create(
     if urgency not in Case.Urgency.values:
         raise DomainError(f"unknown urgency {urgency!r}")
     with transaction.atomic():
-        case = Case.objects.create(
-            reference=f"tmp-{uuid.uuid4().hex}",
-            policy_profile=active_policy().profile.id,
+        case = case_new(
             agency=officer.agency,
-            entity=parent.entity if parent is not None else _default_entity(),
-            parent=parent,
-            created_by=officer,
+            officer=officer,
             channel=channel,
             urgency=urgency,
             request_types=_check_request_types(request_types, follow_up=parent is not None),
-            title=clean_text(title)[:300],
+            title=title,
+            parent=parent,
         )
-        # The primary key makes the reference unique without a second counter.
-        case.reference = f"LERS-{case.created_at:%Y}-{case.pk:06d}"
-        case.save(update_fields=["reference"])
-        case.officers.add(officer)
         audit_record(
             actor=officer_user,
             action="case.created",

@@ -4,8 +4,9 @@ rule (JU-12) and fee notices (JU-19)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -74,6 +75,12 @@ def scope_proposal(case: Case) -> ScopeDecision:
         period_end=case.timeframe_end,
         actions=[t for t in case.request_types if t in active_policy().request_types],
     )
+
+
+def scope_narrowed(case: Case, parts: dict[str, Any]) -> ScopeDecision:
+    """The request's scope with the parts a reviewer narrowed (those not named stay as
+    requested)."""
+    return replace(scope_proposal(case), **parts)
 
 
 def _second(moment: dt.datetime | None) -> dt.datetime | None:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from lers.accounts.changes import CHANGE_ACTIONS
 from lers.accounts.models import User
 from lers.agencies.models import Officer, OfficerFlag
+from lers.agencies.registry import domain_covers
 from lers.agencies.services.registry import domain_registry
 from lers.audit.models import AuditEvent
 from lers.audit.services import audit_record
@@ -207,9 +208,7 @@ def case_signals(case: Case) -> list[Signal]:
                 )
             )
         domain = email.rsplit("@", 1)[-1].lower()
-        if agency_domains and not any(
-            domain == d or domain.endswith("." + d) for d in agency_domains
-        ):
+        if agency_domains and not any(domain_covers(domain, d) for d in agency_domains):
             signals.append(
                 Signal(
                     "contact_differs",

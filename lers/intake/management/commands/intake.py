@@ -3,7 +3,6 @@ the law-enforcement mailbox, exactly once each."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +20,8 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="what", required=True)
         files = sub.add_parser("email", help="messages from .eml files")
         files.add_argument("files", nargs="+", type=Path)
-        imap = sub.add_parser(
-            "imap", help="poll the mailbox of the LERS_IMAP_* settings (once, or --every N s)"
-        )
-        imap.add_argument("--every", type=int, default=0, metavar="SECONDS")
+        # One poll; the worker polls on its own schedule with LERS_IMAP_POLL_SECONDS.
+        sub.add_parser("imap", help="poll the mailbox of the LERS_IMAP_* settings once")
 
     def _report(self, name: str, intake: IntakeMessage, created: bool) -> None:
         state = intake.get_status_display() if created else "already taken"
@@ -33,7 +30,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["what"] == "imap":
-            self._poll(options["every"])
+            self._poll()
             return
         missing = [str(f) for f in options["files"] if not f.is_file()]
         if missing:
@@ -42,23 +39,14 @@ class Command(BaseCommand):
             intake, created = intake_message(path.read_bytes(), source="file")
             self._report(path.name, intake, created)
 
-    def _poll(self, every: int) -> None:
-        if every < 0:
-            raise CommandError("--every: a number of seconds, 0 for one poll")
-        while True:
-            try:
-                result = imap_poll()
-            except MailboxError as exc:
-                if not every:
-                    raise CommandError(str(exc)) from exc
-                self.stderr.write(f"mailbox: {exc}")  # try again at the next poll
-            else:
-                for intake in result.taken:
-                    self._report(intake.message_id, intake, True)
-                self.stdout.write(
-                    f"{len(result.taken)} new, {result.known} taken before"
-                    + (f", read up to UID {result.last_uid}" if result.last_uid else "")
-                )
-            if not every:
-                return
-            time.sleep(every)
+    def _poll(self) -> None:
+        try:
+            result = imap_poll()
+        except MailboxError as exc:
+            raise CommandError(str(exc)) from exc
+        for intake in result.taken:
+            self._report(intake.message_id, intake, True)
+        self.stdout.write(
+            f"{len(result.taken)} new, {result.known} taken before"
+            + (f", read up to UID {result.last_uid}" if result.last_uid else "")
+        )
