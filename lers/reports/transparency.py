@@ -205,3 +205,22 @@ def report_period(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
     first = start.replace(day=1)
     following = (end.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
     return first, following - dt.timedelta(days=1)
+
+
+CSV_HEADER = ["period_start", "period_end", "dimension", "code", "label", "requests"]
+
+
+def csv_rows(published: Published, start: dt.date, end: dt.date) -> list[list[object]]:
+    """The published report as the rows of its CSV export (the header first)."""
+    rows: list[list[object]] = [CSV_HEADER]
+    for dimension, value in (
+        ("total", published.total),
+        ("accounts_affected", published.accounts_affected),
+        ("answered", published.responded),
+        ("median_days_to_respond", published.median_days_to_respond),
+    ):
+        rows.append([start, end, dimension, "", "", value])
+    for table, lines in published.tables:
+        for code, label, text, _hidden in lines:
+            rows.append([start, end, table.key, code, label, text])
+    return rows

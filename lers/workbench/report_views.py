@@ -14,7 +14,13 @@ from django.utils.translation import gettext as _
 
 from lers.accounts.roles import is_staff_member
 from lers.core.errors import NotFound
-from lers.reports.transparency import Published, publish, report_period, transparency_report
+from lers.reports.transparency import (
+    Published,
+    csv_rows,
+    publish,
+    report_period,
+    transparency_report,
+)
 
 BAR_WIDTH = 360
 
@@ -63,18 +69,7 @@ def transparency(request: HttpRequest) -> HttpResponse:
         response["Content-Disposition"] = (
             f'attachment; filename="transparency-{start.isoformat()}-{end.isoformat()}.csv"'
         )
-        writer = csv.writer(response)
-        writer.writerow(["period_start", "period_end", "dimension", "code", "label", "requests"])
-        for dimension, value in (
-            ("total", published.total),
-            ("accounts_affected", published.accounts_affected),
-            ("answered", published.responded),
-            ("median_days_to_respond", published.median_days_to_respond),
-        ):
-            writer.writerow([start, end, dimension, "", "", value])
-        for table, rows in published.tables:
-            for code, label, text, _hidden in rows:
-                writer.writerow([start, end, table.key, code, label, text])
+        csv.writer(response).writerows(csv_rows(published, start, end))
         return response
     return render(
         request,
