@@ -167,6 +167,7 @@ ACCOUNT_RATE_LIMITS = {
 # A second factor for every account: TOTP or a passkey / security key, with recovery
 # codes. lers.core.middleware sends an account without one to set it up before anything else.
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_FORMS = {"activate_totp": "lers.accounts.forms.StableActivateTOTPForm"}
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_ALLOW_UNVERIFIED_EMAIL = True  # addresses are proven by lers's own access-request code
 MFA_TOTP_ISSUER = env.str("LERS_TOTP_ISSUER", "lers")
@@ -186,6 +187,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "lers.core.context_processors.policy",
+                "lers.portal.onboarding.onboarding",
             ],
         },
     },

@@ -14,8 +14,26 @@ from django.http import HttpRequest
 
 from lers.accounts.mfa import SECOND_FACTORS, has_second_factor
 
+# Set on a request whose sign-in is one step of getting access (the page says what happened).
+QUIET_SIGN_IN = "_lers_quiet_sign_in"
+
 
 class LersAccountAdapter(DefaultAccountAdapter):
+    def add_message(
+        self,
+        request: HttpRequest,
+        level: int,
+        message_template: str | None = None,
+        message_context: dict[str, Any] | None = None,
+        extra_tags: str = "",
+        message: str | None = None,
+    ) -> None:
+        if getattr(request, QUIET_SIGN_IN, False) and message_template == (
+            "account/messages/logged_in.txt"
+        ):
+            return
+        super().add_message(request, level, message_template, message_context, extra_tags, message)
+
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # Officers ask for access through the portal; staff accounts are made by administrators.
         return False

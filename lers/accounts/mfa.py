@@ -10,9 +10,10 @@ import time
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-from allauth.mfa.utils import encrypt
+from allauth.mfa.totp.internal.auth import generate_totp_secret
+from allauth.mfa.utils import decrypt, encrypt
 
-from lers.accounts.models import User
+from lers.accounts.models import PendingTotpSecret, User
 
 SECOND_FACTORS = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
 
@@ -43,3 +44,16 @@ def totp_code(secret: str, at: float | None = None, *, period: int = 30, digits:
     offset = digest[-1] & 0x0F
     value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
     return f"{value % 10**digits:0{digits}d}"
+
+
+def pending_totp_secret(user: User) -> str:
+    """The secret ``user`` is setting up (made on first ask, the same on every later one)."""
+    pending, _ = PendingTotpSecret.objects.get_or_create(
+        user=user, defaults={"secret": encrypt(generate_totp_secret())}
+    )
+    return str(decrypt(pending.secret))
+
+
+def pending_totp_clear(user: User) -> None:
+    """The factor is active: the set-up secret has served its purpose."""
+    PendingTotpSecret.objects.filter(user=user).delete()

@@ -67,3 +67,19 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.key_id})"
+
+
+class PendingTotpSecret(models.Model):
+    """The authenticator secret a person is shown while setting up their first TOTP factor.
+
+    Kept for the account, not the page load: a second tab, a favicon request or a browser
+    reopened mid-enrolment shows the same QR code the phone may already hold (X-01). Encrypted
+    as allauth keeps an active factor's secret; deleted once the factor is active.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="pending_totp")
+    secret = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"TOTP being set up by {self.user}"

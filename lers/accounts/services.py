@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.http import HttpRequest
 
 from lers.accounts.models import STAFF_ROLES, Role, RoleGrant, User
 from lers.accounts.roles import forget_roles, roles_of
@@ -38,3 +39,19 @@ def role_revoke(*, user: User, role: Role, by: User | None) -> None:
         if deleted:
             audit_record(actor=by, action="role.revoked", obj=user, payload={"role": role.value})
     forget_roles(user)
+
+
+def sign_in_after_access_request(request: HttpRequest, user: User) -> None:
+    """Sign in the person who has just proven the mailbox of the access request they made in
+    this browser session, with the password they chose there: the guided set-up goes on to
+    the second factor without a second sign-in. The sign-in is recorded as a password one
+    (allauth's record), which lets the first factor's recovery codes show without asking for
+    the password again (``LersAccountAdapter.is_reauthentication_required``)."""
+    from allauth.account.internal.flows.login import perform_login, record_authentication
+    from allauth.account.models import Login
+
+    from lers.accounts.adapter import QUIET_SIGN_IN
+
+    setattr(request, QUIET_SIGN_IN, True)
+    perform_login(request, Login(user=user, email_verification="none", signup=True))
+    record_authentication(request, user, method="password", via="access_request")

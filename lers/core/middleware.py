@@ -30,10 +30,19 @@ class DomainErrorMiddleware:
 
 
 class RequireSecondFactorMiddleware:
-    """Every signed-in account sets up a second factor before anything else (X-01)."""
+    """Every signed-in account sets up a second factor before anything else (X-01).
 
-    # Setting up the factor (allauth's pages, signing out included) and assets.
-    EXEMPT = ("/accounts/", "/static/")
+    Only a page a person asked for is sent to the set-up page (and remembered as where they
+    were going). What the browser fetches by itself (the favicon, ``robots.txt``, static
+    files) passes; any other request that is not for a page (``Accept`` without HTML) is
+    refused with 403 rather than redirected: a redirect would load the set-up page behind the
+    person's back.
+    """
+
+    # Setting up the factor (allauth's pages, signing out included), assets, the language.
+    EXEMPT = ("/accounts/", "/static/", "/i18n/")
+    # What browsers and crawlers ask for by themselves.
+    NOT_PAGES = frozenset({"/favicon.ico", "/robots.txt", "/apple-touch-icon.png"})
     # Where the person was going: the set-up pages offer it once the factor is there.
     NEXT_SESSION_KEY = "lers_after_second_factor"
 
@@ -45,24 +54,32 @@ class RequireSecondFactorMiddleware:
 
         user = getattr(request, "user", None)
         if (
-            user is not None
-            and user.is_authenticated
-            and not request.path.startswith(self.EXEMPT)
-            and has_second_factor(user)
-            and self.NEXT_SESSION_KEY in request.session
+            user is None
+            or not user.is_authenticated
+            or request.path.startswith(self.EXEMPT)
+            or request.path in self.NOT_PAGES
         ):
-            # Past the set-up pages: the "continue" link has served its purpose.
-            del request.session[self.NEXT_SESSION_KEY]
-        if (
-            user is not None
-            and user.is_authenticated
-            and not request.path.startswith(self.EXEMPT)
-            and not has_second_factor(user)
-        ):
-            if request.method == "GET":
-                request.session[self.NEXT_SESSION_KEY] = request.get_full_path()
-            return redirect("mfa_activate_totp")
-        return self.get_response(request)
+            return self.get_response(request)
+        if has_second_factor(user):
+            if self.NEXT_SESSION_KEY in request.session:
+                # Past the set-up pages: the "continue" link has served its purpose.
+                del request.session[self.NEXT_SESSION_KEY]
+            return self.get_response(request)
+        if not _wants_page(request):
+            return HttpResponse(
+                "Set up a second factor first.", status=403, content_type="text/plain"
+            )
+        if request.method == "GET":
+            request.session[self.NEXT_SESSION_KEY] = request.get_full_path()
+        return redirect("mfa_activate_totp")
+
+
+def _wants_page(request: HttpRequest) -> bool:
+    """A person's navigation (or a form they sent), not a fetch the page or browser made."""
+    if request.method != "GET":
+        return True  # a form posted from a page: sent on to set-up, as before
+    accept = request.headers.get("Accept", "")
+    return not accept or "text/html" in accept
 
 
 class UploadLimitMiddleware:

@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lers.accounts.services import sign_in_after_access_request
 from lers.agencies.models import AccessRequest
 from lers.agencies.selectors import access_request_of
 from lers.agencies.services import (
@@ -20,6 +21,7 @@ from lers.agencies.services import (
     access_request_resend_code,
 )
 from lers.core.errors import DomainError
+from lers.core.middleware import RequireSecondFactorMiddleware
 from lers.portal.forms import AccessRequestForm, CodeForm, ProofForm
 
 SESSION_KEY = "lers_access_request"
@@ -65,17 +67,21 @@ def access_confirm(request: HttpRequest) -> HttpResponse:
                 form.add_error("code", exc.message)
             else:
                 del request.session[SESSION_KEY]
+                # The password was set and the mailbox proven in this browser a moment ago:
+                # no second sign-in; the next step is the second factor.
+                sign_in_after_access_request(request, confirmed.user)
                 messages.success(
                     request,
                     _(
-                        "%(email)s is confirmed. Sign in with it and your password: you will "
-                        "then set up your second factor and attach your proof of authority."
+                        "%(email)s is confirmed. Now set up your second factor; then attach "
+                        "your proof of authority."
                     )
                     % {"email": confirmed.user.email},
                 )
-                return redirect(
-                    f"{reverse('account_login')}?next={reverse('portal-access-status')}"
+                request.session[RequireSecondFactorMiddleware.NEXT_SESSION_KEY] = reverse(
+                    "portal-access-status"
                 )
+                return redirect("mfa_activate_totp")
     return render(request, "portal/access_confirm.html", {"form": form})
 
 

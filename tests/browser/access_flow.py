@@ -125,16 +125,32 @@ def request_access(page: Page, applicant: Applicant | None = None) -> str:
 
 
 def confirm_mailbox(page: Page, email: str) -> str:
-    """Type the 6-digit code emailed to ``email``; ends on the sign-in page. Returns the code."""
+    """Type the 6-digit code emailed to ``email``. The person is signed in by it (no second
+    sign-in) and lands on the second-factor set-up. Returns the code."""
     message = last_mail_to(email)
     found = re.search(r"\b(\d{6})\b", message.body)
     assert found, f"no 6-digit code in {message.subject!r}: {message.body!r}"
     code = found.group(1)
     page.get_by_label(_label("Code from the email")).fill(code)
     page.get_by_role("button", name="Confirm", exact=True).click()
-    expect(page).to_have_url(_url("account_login"))
+    expect(page).to_have_url(_url("mfa_activate_totp"))
     expect(page.get_by_role("status")).to_contain_text(f"{email} is confirmed")
     return code
+
+
+def current_step(page: Page) -> str:
+    """The step of getting access that the page's step indicator marks as the current one."""
+    step = page.get_by_role("navigation", name="Getting access").locator('[aria-current="step"]')
+    expect(step).to_have_count(1)
+    return str(step.get_attribute("data-step"))
+
+
+def shown_totp_secret(page: Page) -> str:
+    """The secret the set-up page shows (what a person types into the app, or scans)."""
+    expect(page.get_by_role("heading", name="Activate Authenticator App")).to_be_visible()
+    secret = page.get_by_label("Authenticator secret").input_value()
+    assert re.fullmatch(r"[A-Z2-7]+=*", secret), secret
+    return secret
 
 
 def submit_password(page: Page, username_or_email: str, password: str) -> None:
@@ -156,9 +172,7 @@ def set_up_totp(page: Page, screenshot: Snap | None = None) -> str:
     """
     if not page.url.split("?")[0].endswith(reverse("mfa_activate_totp")):
         page.goto(reverse("mfa_activate_totp"))
-    expect(page.get_by_role("heading", name="Activate Authenticator App")).to_be_visible()
-    secret = page.get_by_label("Authenticator secret").input_value()
-    assert re.fullmatch(r"[A-Z2-7]+=*", secret), secret
+    secret = shown_totp_secret(page)
     _snap(screenshot, "totp-activate")
     page.get_by_label("Authenticator code").fill(fresh_totp_code(secret))
     page.get_by_role("button", name="Activate").click()

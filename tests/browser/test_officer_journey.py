@@ -20,7 +20,6 @@ from tests.browser.access_flow import (
     request_access,
     set_up_totp,
     sign_in_with_totp,
-    submit_password,
     upload_proof,
 )
 from tests.browser.flows import expect, sign_out
@@ -46,7 +45,6 @@ def test_an_officer_gets_access_submits_answers_and_withdraws(
     # Access: official email, mailbox code, second factor, proof, approval, sign-in.
     email = request_access(page, applicant)
     confirm_mailbox(page, email)
-    submit_password(page, email, applicant.password)
     secret = set_up_totp(page)  # and on to the access request's status
     upload_proof(page, badge)
     sign_out(page)

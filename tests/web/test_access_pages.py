@@ -14,6 +14,7 @@ from lers.audit.models import AuditEvent
 from lers.core.policy import active_policy
 from lers.jobs.models import Job
 from tests.conftest import PASSWORD
+from tests.web.pages import current_step, secret_on_page
 
 pytestmark = pytest.mark.django_db
 
@@ -42,18 +43,14 @@ def request_access(client) -> AccessRequest:
     response = client.post(reverse("portal-access"), FORM)
     assert response.status_code == 302
     response = client.post(reverse("portal-access-confirm"), {"code": mailed_code()})
+    # X-01: the mailbox is proven and the person signed in (no second sign-in); before
+    # anything else, the new account sets up its second factor.
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("account_login"))
-    signed_in = client.post(
-        response["Location"], {"login": FORM["email"], "password": FORM["password"]}
-    )
-    assert signed_in.status_code == 302
-    # X-01: before anything else, the new account sets up its second factor.
+    assert response["Location"] == reverse("mfa_activate_totp")
     response = client.get(reverse("portal-access-status"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("mfa_activate_totp"))
-    client.get(reverse("mfa_activate_totp"))
-    secret = client.session["mfa.totp.secret"]
+    secret = secret_on_page(client.get(reverse("mfa_activate_totp")))
     # allauth announces the new factor after commit; run those callbacks as a real commit would.
     with TestCase.captureOnCommitCallbacks(execute=True):
         activated = client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)})
@@ -197,3 +194,29 @@ def test_a_refused_approval_leaves_no_new_agency_behind(client, analyst):
     assert not Agency.objects.filter(name=FORM["agency_name"]).exists()  # no proof attached
     access_request.refresh_from_db()
     assert access_request.status == AccessRequest.Status.SUBMITTED
+
+
+@pytest.mark.req("BN-02", "X-01")
+def test_getting_access_is_one_guided_flow_with_its_steps_shown(client):
+    """Official email → mailbox code → second factor → recovery codes → proof → review, with
+    no second sign-in in the middle."""
+    assert current_step(client.get(reverse("portal-access"))) == "email"
+    client.post(reverse("portal-access"), FORM)
+    assert current_step(client.get(reverse("portal-access-confirm"))) == "code"
+    confirmed = client.post(reverse("portal-access-confirm"), {"code": mailed_code()})
+    assert confirmed["Location"] == reverse("mfa_activate_totp")
+    setup = client.get(confirmed["Location"])
+    assert current_step(setup) == "factor"
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        activated = client.post(
+            reverse("mfa_activate_totp"), {"code": totp_code(secret_on_page(setup))}
+        )
+    codes = client.get(activated["Location"])
+    assert current_step(codes) == "recovery"
+    status = client.get(reverse("portal-access-status"))
+    assert current_step(status) == "proof"
+    proof = active_policy().officer_verification.proof_of_authority_any_of[0]
+    client.post(
+        reverse("portal-access-proof"), {"doc_type": proof, "file": _file("badge.png", PNG)}
+    )
+    assert current_step(client.get(reverse("portal-access-status"))) == "review"
