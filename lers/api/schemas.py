@@ -294,9 +294,30 @@ class CaseDetail(CaseSummary):
 class StaffCaseDetail(CaseDetail):
     """A case as the exchange's staff see it."""
 
+    entity: str | None  # the code of the legal entity handling it (JU-01)
     assignee: str | None
     members: list[str]
     subjects: list[str]  # exchange accounts confirmed behind the targets
+
+
+class EntityOut(Schema):
+    code: str
+    name: str
+    jurisdiction: str
+
+
+class RoutingOut(Schema):
+    """Where a case is routed and where lers suggests it goes, with why (JU-01)."""
+
+    entity: str | None
+    suggested: str | None
+    reasons: list[str]
+    entities: list[EntityOut]
+
+
+class RouteIn(Input):
+    entity: str = Field(..., min_length=1, max_length=50)  # an entity's code
+    note: str = Field("", max_length=10_000)  # why, on the record
 
 
 class ScopeIn(Input):

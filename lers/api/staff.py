@@ -12,7 +12,15 @@ from ninja import Router
 from lers.accounts.models import User
 from lers.api.auth import staff_user
 from lers.api.officer import ERRORS, Limit, Offset, detail_fields
-from lers.api.schemas import DecisionIn, DocumentOut, QueueLine, StaffCaseDetail
+from lers.api.schemas import (
+    DecisionIn,
+    DocumentOut,
+    EntityOut,
+    QueueLine,
+    RouteIn,
+    RoutingOut,
+    StaffCaseDetail,
+)
 from lers.cases.lifecycle import State
 from lers.cases.models import Case
 from lers.cases.selectors import (
@@ -23,7 +31,15 @@ from lers.cases.selectors import (
     confirmed_subjects,
     staff_queue,
 )
-from lers.cases.services import case_open_for_staff, case_transition_service, scope_narrowed
+from lers.cases.services import (
+    case_open_for_staff,
+    case_route,
+    case_transition_service,
+    entities_for_routing,
+    route_suggestion,
+    scope_narrowed,
+)
+from lers.core.errors import DomainError
 
 router = Router(tags=["cases"])
 
@@ -33,6 +49,7 @@ READ, DECIDE = "cases:read", "cases:decide"
 def staff_detail(case: Case, user: User) -> StaffCaseDetail:
     return StaffCaseDetail(
         **detail_fields(case),
+        entity=case.entity.code if case.entity else None,
         documents=[DocumentOut.of(d) for d in case.documents.order_by("pk")],
         actions=[t.name for t in case_moves(case, user)],
         assignee=str(case.assignee) if case.assignee else None,
@@ -87,3 +104,45 @@ def case_decide(request: HttpRequest, reference: str, data: DecisionIn) -> Any:
     }
     move = case_transition_service(data.decision)
     return staff_detail(move(case=case, by=user, **arguments[data.decision]()), user)
+
+
+def _routing(case: Case, user: User) -> RoutingOut:
+    suggestion = route_suggestion(case=case, by=user) if case.entity is None else None
+    return RoutingOut(
+        entity=case.entity.code if case.entity else None,
+        suggested=suggestion.entity.code if suggestion and suggestion.entity else None,
+        reasons=suggestion.reasons if suggestion else [],
+        entities=[
+            EntityOut(code=e.code, name=e.name, jurisdiction=e.jurisdiction)
+            for e in entities_for_routing()
+        ],
+    )
+
+
+@router.get("/cases/{reference}/routing", response={200: RoutingOut, **ERRORS})
+def case_routing(request: HttpRequest, reference: str) -> RoutingOut:
+    """The entity the case is routed to, the one lers suggests while it is not (from the
+    services named, the confirmed subjects' records and the agency's country) and the
+    choices."""
+    user = staff_user(request, READ)
+    return _routing(case_get_for_staff(user, reference), user)
+
+
+@router.post("/cases/{reference}/routing", response={200: RoutingOut, **ERRORS})
+def case_route_to(request: HttpRequest, reference: str, data: RouteIn) -> RoutingOut:
+    """Routes the case to one of the exchange's entities during triage (JU-01); on the
+    record, with the suggestion it followed or overrode."""
+    user = staff_user(request, DECIDE)
+    case = case_get_for_staff(user, reference)
+    entity = next((e for e in entities_for_routing() if e.code == data.entity), None)
+    if entity is None:
+        raise DomainError(f"no such entity: {data.entity}")
+    suggested = route_suggestion(case=case, by=user).entity if case.entity is None else None
+    routed = case_route(
+        case=case,
+        by=user,
+        entity=entity,
+        note=data.note,
+        suggested=suggested.code if suggested else None,
+    )
+    return _routing(routed, user)

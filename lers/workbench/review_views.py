@@ -23,7 +23,9 @@ from lers.cases.services import (
     callback_record,
     case_approve,
     case_assign,
+    case_route,
     case_start_triage,
+    entities_for_routing,
     fee_notice_issue,
     fee_notice_withdraw,
     officer_flag,
@@ -161,3 +163,26 @@ def flag(request: HttpRequest, reference: str) -> HttpResponse:
         )
 
     return act(request, run, _("Officer flagged."), "workbench-case", reference=case.reference)
+
+
+@login_required
+@require_POST
+def route(request: HttpRequest, reference: str) -> HttpResponse:
+    """Triage sends the case to the legal entity that holds the subjects' data (JU-01)."""
+    case = case_get_for_staff(request.user, reference)
+    code = request.POST.get("entity", "")
+    entity = next((e for e in entities_for_routing() if e.code == code), None)
+
+    def run() -> None:
+        if entity is None:
+            raise DomainError(_("choose one of the exchange's entities"))
+        case_route(
+            case=case,
+            by=request.user,
+            entity=entity,
+            note=request.POST.get("note", ""),
+            suggested=request.POST.get("suggested") or None,
+        )
+
+    done = _("Routed to %(entity)s.") % {"entity": entity} if entity else ""
+    return act(request, run, done, "workbench-case", reference=case.reference)

@@ -26,6 +26,7 @@ urlpatterns = [
     ),
     path("cases/<str:reference>/", views.case_detail, name="workbench-case"),
     path("cases/<str:reference>/take/", review_views.take, name="workbench-take"),
+    path("cases/<str:reference>/route/", review_views.route, name="workbench-route"),
     path("cases/<str:reference>/staff/", review_views.assign, name="workbench-assign"),
     path("cases/<str:reference>/approve/", review_views.approve, name="workbench-approve"),
     path("cases/<str:reference>/fees/", review_views.fee_new, name="workbench-fee"),

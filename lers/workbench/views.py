@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
@@ -36,7 +38,9 @@ from lers.cases.services import (
     case_signals,
     cross_border_limit,
     document_open,
+    entities_for_routing,
     message_post,
+    route_suggestion,
     subject_decide,
 )
 from lers.cases.services.verification import callback_required
@@ -123,7 +127,19 @@ def _page(
         context["scope_form"] = ScopeForm(case)
         context["cross_border_limit"] = cross_border_limit(case)
     context["actions"] = case_actions(case)
+    context["routing"] = _routing(request, case)
     return render(request, "workbench/case.html", context, status=status)
+
+
+def _routing(request: HttpRequest, case: Case) -> dict[str, Any] | None:
+    """The routing form of triage, where the profile has several entities (JU-01)."""
+    if case.state not in (State.SUBMITTED, State.TRIAGE) or not may(request.user, Step.ROUTE, case):
+        return None
+    entities = entities_for_routing()
+    if len(entities) < 2:
+        return None
+    suggestion = route_suggestion(case=case, by=request.user) if case.entity is None else None
+    return {"entities": entities, "suggestion": suggestion}
 
 
 @login_required

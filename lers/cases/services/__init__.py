@@ -10,7 +10,12 @@ from lers.cases.services.documents import (
     document_open,
     document_remove,
 )
-from lers.cases.services.entities import entities_sync
+from lers.cases.services.entities import (
+    RouteSuggestion,
+    entities_for_routing,
+    entities_sync,
+    route_suggestion,
+)
 from lers.cases.services.followups import case_request_extension, extension_allowed
 from lers.cases.services.members import case_assign, member_add
 from lers.cases.services.requests import (
@@ -70,6 +75,7 @@ __all__ = [
     "Attachment",
     "Candidate",
     "Confirmed",
+    "RouteSuggestion",
     "ScopeDecision",
     "callback_record",
     "case_add_officer",
@@ -102,6 +108,7 @@ __all__ = [
     "document_open",
     "document_remove",
     "draft_changes_check",
+    "entities_for_routing",
     "entities_sync",
     "extension_allowed",
     "fee_notice_answer",
@@ -111,6 +118,7 @@ __all__ = [
     "member_add",
     "message_post",
     "officer_flag",
+    "route_suggestion",
     "scope_narrowed",
     "scope_proposal",
     "subject_decide",

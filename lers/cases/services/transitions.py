@@ -70,7 +70,7 @@ def _move(
         elif guard is Guard.REASON and not reason.strip():
             raise GuardFailed(_("'%(step)s' needs a message") % {"step": LABELS[name]})
         elif guard is Guard.ENTITY and locked.entity_id is None:
-            raise GuardFailed("route the case to one of the exchange's entities first")
+            raise GuardFailed(_("route the case to one of the exchange's entities first"))
         elif guard is Guard.DECLINE_REASONS:
             _check_decline_reasons(decline_reasons or [])
             extra["decline_reasons"] = decline_reasons
@@ -196,13 +196,19 @@ def case_answer(
     return case
 
 
-def case_route(*, case: Case, by: User, entity: Entity) -> Case:
-    """Send the case to the legal entity that holds the subject's data (JU-01)."""
+def case_route(
+    *, case: Case, by: User, entity: Entity, note: str = "", suggested: str | None = None
+) -> Case:
+    """Send the case to the legal entity that holds the subject's data (JU-01), during triage;
+    ``suggested`` (the entity code the page or API offered) goes on the record beside it."""
+    note = clean_text(note)
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         require(by, Step.ROUTE, case)
         if case.state not in (State.SUBMITTED, State.TRIAGE):
-            raise IllegalTransition("a case is routed during triage", state=case.state)
+            raise IllegalTransition(_("a case is routed during triage"), state=case.state)
+        if not entity.active:
+            raise GuardFailed(_("%(entity)s takes no cases") % {"entity": entity})
         previous = case.entity.code if case.entity else None
         case.entity = entity
         case.save(update_fields=["entity", "updated_at"])
@@ -211,7 +217,7 @@ def case_route(*, case: Case, by: User, entity: Entity) -> Case:
             action="case.routed",
             obj=case,
             case_ref=case.reference,
-            payload={"from": previous, "to": entity.code},
+            payload={"from": previous, "to": entity.code, "reason": note, "suggested": suggested},
         )
         deadlines_recompute(case=case)
     return case
