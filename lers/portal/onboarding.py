@@ -37,7 +37,9 @@ class Step:
 def _current(request: HttpRequest) -> str | None:
     match = getattr(request, "resolver_match", None)
     name = match.url_name if match is not None else None
-    user = request.user
+    user = getattr(request, "user", None)  # absent on a page answered before auth ran
+    if user is None:
+        return None
     if not user.is_authenticated:
         return ANONYMOUS.get(name or "")
     own = access_request_of(user)
