@@ -385,6 +385,10 @@ def subject_case(small_exchange, make_case, officer_a, analyst, reviewer, approv
     for match in SubjectMatch.objects.filter(target__case=case, target__value=ETH):
         cases.subject_decide(match=match, by=analyst, confirm=True)
     cases.case_send_to_verification(case=case, by=analyst)
+    if callback_required(case):  # a profile that asks for one (ju)
+        cases.callback_record(
+            case=case, by=analyst, number=case.agency.switchboard_phone, outcome="confirmed"
+        )
     cases.case_verify(case=case, by=analyst, note="Call-back confirmed.")
     cases.case_approve(case=case, by=reviewer, note="Approved as requested.")
     case.refresh_from_db()

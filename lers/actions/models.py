@@ -7,7 +7,7 @@
   refused by the second person, or failed when the exchange refuses it (JU-11, HX-04, HX-10,
   HX-11).
 - ``PreservationHold``: active → extended → expired | converted; the evidence copy is deleted
-  once on expiry (JU-13, BN-05).
+  once on expiry (JU-13, BN-05). Each ``HoldExtension`` names the request that asked for it.
 - ``UserNotice``: withheld | deferred → due → sending → sent (JU-16, BN-08, HX-10, HX-12).
 - ``AddressTag`` and ``WatchlistAlert``: on-chain addresses of a case, watched in deposits
   (X-12, JU-11).
@@ -123,6 +123,10 @@ class PreservationHold(models.Model):
     state = models.CharField(max_length=20, choices=State.choices, default=State.ACTIVE)
     started_at = models.DateTimeField()
     expires_at = models.DateTimeField()
+    # The term (JU-13): what the request asked (none: the policy's default applied) and what
+    # was held, the policy's maximum where the ask was longer.
+    requested_days = models.PositiveIntegerField(null=True, blank=True)
+    days = models.PositiveIntegerField(null=True, blank=True)
     extensions = models.PositiveIntegerField(default=0)
     warned_at = models.DateTimeField(null=True, blank=True)
     # The evidence copy: files under ``storage_prefix``; the manifest lists each with its
@@ -141,6 +145,41 @@ class PreservationHold(models.Model):
 
     def __str__(self) -> str:
         return f"preservation hold {self.pk} of {self.case_id} ({self.state})"
+
+    @property
+    def capped(self) -> bool:
+        return capped(self.requested_days, self.days)
+
+
+class HoldExtension(models.Model):
+    """One extension of a hold: by the agency's extension request (BN-05) or, where the policy
+    lets staff extend, by a staff member alone (``request`` empty)."""
+
+    hold = models.ForeignKey(PreservationHold, on_delete=models.PROTECT, related_name="extended")
+    request = models.OneToOneField(
+        Case,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hold_extension",
+    )
+    requested_days = models.PositiveIntegerField(null=True, blank=True)
+    days = models.PositiveIntegerField()
+    expires_at = models.DateTimeField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"extension of hold {self.hold_id} by {self.days} days"
+
+    @property
+    def capped(self) -> bool:
+        return capped(self.requested_days, self.days)
+
+
+def capped(requested: int | None, held: int | None) -> bool:
+    """The request asked for longer than the policy lets a hold (or an extension) last."""
+    return requested is not None and held is not None and requested > held
 
 
 class UserNotice(models.Model):

@@ -11,12 +11,14 @@ from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from lers.accounts.models import User
+from lers.actions.services.consent import case_consent_set, consent_change_allowed
 from lers.api.auth import officer_user
 from lers.api.errors import ErrorOut
 from lers.api.idempotency import IdempotencyKey, idempotent
 from lers.api.schemas import (
     CaseDetail,
     CaseSummary,
+    ConsentIn,
     DocumentOut,
     GapOut,
     MessageIn,
@@ -96,6 +98,8 @@ def _actions(case: Case, user: User) -> list[str]:
         actions.append("message")
     if extension_allowed(case):
         actions.append("extension")
+    if consent_change_allowed(case):
+        actions.append("consent")
     return actions
 
 
@@ -285,6 +289,21 @@ def request_answer(request: HttpRequest, reference: str, data: MessageIn) -> Cas
 def request_withdraw(request: HttpRequest, reference: str, data: ReasonIn) -> CaseDetail:
     user = officer_user(request, WRITE)
     case = case_withdraw(case=case_get_for_officer(user, reference), by=user, reason=data.reason)
+    return case_detail(case, user)
+
+
+@router.post("/requests/{reference}/consent", response={200: CaseDetail, **ERRORS})
+def request_consent(request: HttpRequest, reference: str, data: ConsentIn) -> CaseDetail:
+    """Gives or withdraws the agency's consent to tell the user, and to share its contact with
+    the user, on a sent request; the exchange's freezes and notices follow it (HX-10, HX-11,
+    HX-12)."""
+    user = officer_user(request, WRITE)
+    case = case_consent_set(
+        case=case_get_for_officer(user, reference),
+        by=user,
+        disclose=data.consent_to_disclose,
+        share_contact=data.consent_to_share_contact,
+    )
     return case_detail(case, user)
 
 

@@ -135,6 +135,15 @@ class ReasonIn(Input):
     reason: str = Field(..., min_length=1, max_length=10_000)
 
 
+class ConsentIn(Input):
+    """The agency's consent to tell the user, given (true) or withdrawn (false) after the
+    request was sent; a field left out stays as it is. Only the questions the exchange's policy
+    asks are accepted (HX-10, HX-12)."""
+
+    consent_to_disclose: bool | None = None
+    consent_to_share_contact: bool | None = None
+
+
 class SubmitIn(Input):
     # Where the profile allows it: submit although the checklist is not met, knowingly.
     accept_incomplete: bool = False

@@ -1,8 +1,11 @@
 """Business days and clocks: the one calendar module (X-06).
 
 A business-day clock of N days started at some instant is due at the end of the N-th business
-day after that instant's local date, in the handling entity's jurisdiction (weekends and
-public holidays from the ``holidays`` package skipped). An hour clock runs round the clock.
+day after that instant's local date, in the handling entity's jurisdiction: a day of the
+working week the profile (or the entity) names, Monday to Friday unless it says otherwise,
+that is not a public holiday of the ``holidays`` package. The package's own idea of the
+weekend is not used: for Hong Kong it gives Sunday only, and Saturdays would count as business
+days (HX-14). An hour clock runs round the clock.
 A pause lengthens the clock by what it took, in the clock's own unit: the business days
 paused for whole, or the seconds paused. Everything enters and leaves as aware UTC.
 """
@@ -12,12 +15,16 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import zoneinfo
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
 import holidays
 
 Unit = Literal["business_days", "hours"]
+# The profile's names of the days, in ``datetime.date.weekday()`` order.
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+MONDAY_TO_FRIDAY = DAY_NAMES[:5]
 
 
 @dataclass(frozen=True)
@@ -25,6 +32,8 @@ class BusinessCalendar:
     country: str
     subdivision: str | None
     timezone: str
+    # ``date.weekday()`` numbers of the working week (0 is Monday).
+    working_days: frozenset[int] = frozenset(range(5))
 
     @functools.cached_property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -34,14 +43,8 @@ class BusinessCalendar:
     def _holidays(self) -> holidays.HolidayBase:
         return holidays.country_holidays(self.country, subdiv=self.subdivision or None)
 
-    @functools.cached_property
-    def _weekend(self) -> frozenset[int]:
-        # The package knows each country's weekend (Friday-Saturday in some, for instance).
-        weekend: set[int] = getattr(self._holidays, "weekend", {5, 6})
-        return frozenset(weekend)
-
     def is_business_day(self, day: dt.date) -> bool:
-        return day.weekday() not in self._weekend and day not in self._holidays
+        return day.weekday() in self.working_days and day not in self._holidays
 
     def holiday_name(self, day: dt.date) -> str | None:
         name: str | None = self._holidays.get(day)
@@ -83,9 +86,30 @@ class BusinessCalendar:
         return count
 
 
+def calendar_for(
+    country: str,
+    subdivision: str | None,
+    timezone: str,
+    working_days: Iterable[str] = MONDAY_TO_FRIDAY,
+) -> BusinessCalendar:
+    """The calendar of a jurisdiction with the working week the profile names (``mon``...)."""
+    days = frozenset(working_days)
+    unknown = sorted(days - set(DAY_NAMES))
+    if unknown or not days:
+        raise ValueError(f"not a working week: {sorted(days)!r}")
+    return _calendar(country, subdivision, timezone, days)
+
+
 @functools.lru_cache(maxsize=64)
-def calendar_for(country: str, subdivision: str | None, timezone: str) -> BusinessCalendar:
-    return BusinessCalendar(country=country, subdivision=subdivision, timezone=timezone)
+def _calendar(
+    country: str, subdivision: str | None, timezone: str, days: frozenset[str]
+) -> BusinessCalendar:
+    return BusinessCalendar(
+        country=country,
+        subdivision=subdivision,
+        timezone=timezone,
+        working_days=frozenset(DAY_NAMES.index(day) for day in days),
+    )
 
 
 def due_at(

@@ -8,6 +8,7 @@ the audit head. The sweep follows it too, so it cannot deadlock with a transitio
 from __future__ import annotations
 
 import datetime as dt
+from typing import Protocol
 
 from django.db import transaction
 from django.utils import timezone
@@ -29,13 +30,35 @@ LIVE = Deadline.LIVE
 PAUSED = Deadline.Status.PAUSED
 
 
+class _Located(Protocol):
+    """An entity as the database or the profile gives it."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def jurisdiction(self) -> str: ...
+    @property
+    def subdivision(self) -> str | None: ...
+    @property
+    def timezone(self) -> str: ...
+
+
+def entity_calendar(entity: _Located) -> BusinessCalendar:
+    """The entity's jurisdiction's holidays, with the working week the profile gives the entity
+    (its own ``working_days``, else the profile's ``calendar.working_days``)."""
+    return calendar_for(
+        entity.jurisdiction,
+        entity.subdivision or None,
+        entity.timezone,
+        active_policy().working_days_of(entity.code),
+    )
+
+
 def calendar_of(case: Case) -> BusinessCalendar:
     """The handling entity's calendar; before routing, the profile's first entity's."""
     if case.entity is not None:
-        entity = case.entity
-        return calendar_for(entity.jurisdiction, entity.subdivision or None, entity.timezone)
-    first = active_policy().entities[0]
-    return calendar_for(first.jurisdiction, first.subdivision, first.timezone)
+        return entity_calendar(case.entity)
+    return entity_calendar(active_policy().entities[0])
 
 
 def _length(case: Case, kind: str) -> tuple[Unit, int]:

@@ -17,5 +17,8 @@ def policy(request: HttpRequest) -> dict[str, Any]:
         if after_factor and url_has_allowed_host_and_scheme(after_factor, allowed_hosts=None)
         else None,
         "policy_name": active_policy().profile.name,
+        # Which consent questions the profile asks (HX-10, HX-12): the request's summary shows
+        # only those.
+        "freeze_rules": active_policy().freeze,
         "lers_staff": is_staff_member(request.user) if hasattr(request, "user") else False,
     }

@@ -27,6 +27,12 @@ class GuardFailed(DomainError):
     code = "guard_failed"
 
 
+class ExtensionNeedsRequest(DomainError):
+    """The policy extends a preservation only on the agency's extension request (BN-05)."""
+
+    code = "extension_needs_request"
+
+
 class NotPermitted(DomainError):
     """The actor's role does not allow this operation."""
 

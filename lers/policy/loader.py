@@ -133,6 +133,22 @@ def _cross_references(policy: Policy) -> Iterator[tuple[str, str]]:
         yield "sla.review_business_days_min", "greater than review_business_days_max"
     if sla.emergency_hours > sla.urgent_hours:
         yield "sla.emergency_hours", "an emergency clock cannot be longer than the urgent one"
+    if policy.preservation.days > policy.preservation.max_days:
+        yield "preservation.days", "the default hold is longer than preservation.max_days"
+    freeze = policy.freeze
+    # Without the question there is no "without consent": these would never act (HX-10, HX-11).
+    if not freeze.consent_to_disclose_asked:
+        if freeze.without_consent_max_days is not None:
+            yield "freeze.without_consent_max_days", "needs freeze.consent_to_disclose_asked"
+        if freeze.without_consent_limit_published:
+            yield "freeze.without_consent_limit_published", "needs freeze.consent_to_disclose_asked"
+        if "freeze_without_consent" in policy.notification.withhold_when:
+            yield (
+                "notification.withhold_when",
+                "freeze_without_consent needs freeze.consent_to_disclose_asked",
+            )
+    elif freeze.without_consent_limit_published and freeze.without_consent_max_days is None:
+        yield "freeze.without_consent_limit_published", "no without_consent_max_days to publish"
     entity_codes: set[str] = set()
     for index, entity in enumerate(policy.entities):
         if entity.code in entity_codes:

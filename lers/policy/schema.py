@@ -38,6 +38,10 @@ REQUEST_FIELDS: frozenset[str] = frozenset(
     }
 )
 Urgency = Literal["standard", "urgent", "emergency"]
+# Days of the week as a profile names them, Monday first (``datetime.date.weekday()`` order).
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+MONDAY_TO_FRIDAY: tuple[Weekday, ...] = WEEKDAYS[:5]
 Condition = Literal[
     "always", "cross_border", "urgent", "emergency", "not_form_language", "non_accepted_language"
 ]
@@ -184,22 +188,36 @@ class Sla(Strict):
 
 
 class Preservation(Strict):
+    """How long records are held (JU-13, BN-05). A hold lasts what the request asked, at most
+    ``max_days``; ``days`` when it asked nothing. An extension likewise: what its request
+    asked, at most ``extension_days``. ``extension`` says who extends: ``new_request`` only the
+    agency's extension request through lers (BN-05), ``where_law_allows`` staff as well."""
+
     days: int = Field(ge=1)
+    max_days: int = Field(ge=1)
     extension: Literal["new_request", "where_law_allows"]
     extension_days: int = Field(ge=1)
     max_extensions: int | None = Field(default=None, ge=0)
-    requires_scope_and_duration: bool
-    on_expiry_without_legal_process: Literal["delete_or_routine", "release"]
     expiry_warning_days: int = Field(ge=0)
     ref: list[str] = []
 
 
 class Freeze(Strict):
+    """Freezes and the agency's consent to tell the user (HX-10, HX-11, HX-12).
+
+    ``consent_to_disclose_asked``: the request form and the case page ask the agency whether
+    the user may be told; where it is not asked, consent is no notion of the profile (a freeze
+    is never "without consent"). ``without_consent_max_days``: a freeze held without that
+    consent lasts at most this long (absent: no such cap); ``without_consent_limit_published``:
+    the officer is shown the number. ``share_agency_contact_requires_consent``: the agency's
+    contact goes with a user notice only with its consent to share it (and, where consent to
+    disclose is asked, that consent too)."""
+
     on_platform_assets: bool
     on_chain_assets: Literal["tag_and_track", "not_supported"]
     duration_required: bool
-    without_consent_max_days: int | None = Field(ge=1)
-    without_consent_limit_published: bool
+    without_consent_max_days: int | None = Field(default=None, ge=1)
+    without_consent_limit_published: bool = False
     expiry_warning_days: int = Field(ge=0)
     consent_to_disclose_asked: bool
     share_agency_contact_requires_consent: bool
@@ -262,13 +280,33 @@ class Service(Strict):
     name: str
 
 
+def _distinct_days(value: list[Weekday] | None) -> list[Weekday] | None:
+    if value is not None and len(set(value)) != len(value):
+        raise ValueError("a day is named twice")
+    return value
+
+
+class Calendar(Strict):
+    """The working week business-day clocks count (X-06, HX-14); public holidays come from
+    the jurisdiction's calendar. An entity may name its own week."""
+
+    working_days: list[Weekday] = Field(default=list(MONDAY_TO_FRIDAY), min_length=1)
+    ref: list[str] = []
+
+    _distinct = field_validator("working_days")(_distinct_days)
+
+
 class Entity(Strict):
     code: Code
     name: str
     jurisdiction: str = Field(pattern=r"^[A-Z]{2}$")
     subdivision: str | None = None
     timezone: str
+    # The entity's working week, where it differs from the profile's ``calendar``.
+    working_days: list[Weekday] | None = Field(default=None, min_length=1)
     services: list[Service] = []
+
+    _distinct = field_validator("working_days")(_distinct_days)
 
 
 class Identifiers(Strict):
@@ -297,6 +335,7 @@ class Policy(Strict):
     requirements: list[Requirement]
     officer_verification: OfficerVerification
     sla: Sla
+    calendar: Calendar = Calendar()
     preservation: Preservation
     freeze: Freeze
     notification: Notification
@@ -308,6 +347,13 @@ class Policy(Strict):
     entities: list[Entity] = Field(min_length=1)
     identifiers: Identifiers
     terms: dict[Literal["en", "zh-hans", "zh-hant"], str] = {}
+
+    def working_days_of(self, entity_code: str | None) -> tuple[Weekday, ...]:
+        """The working week of the profile's entity ``entity_code``, else the profile's."""
+        for entity in self.entities:
+            if entity.code == entity_code and entity.working_days is not None:
+                return tuple(entity.working_days)
+        return tuple(self.calendar.working_days)
 
     def request_type_label(self, code: str) -> str:
         return self.request_types[code].label

@@ -55,18 +55,32 @@ def render_summary(policy: Policy) -> str:
         f"{' (published)' if sla.review_target_published else ' (internal target)'}",
         f"  urgent: {sla.urgent_hours} h; emergency: {sla.emergency_hours} h; "
         f"agency answer: {sla.information_response_business_days} business days",
+        f"  working week: {', '.join(p.calendar.working_days)}"
+        + "".join(f"; {e.code}: {', '.join(e.working_days)}" for e in p.entities if e.working_days),
         "Preservation" + _refs(p.preservation.ref),
-        f"  {p.preservation.days} days; extension: {p.preservation.extension} "
-        f"(+{p.preservation.extension_days} days); on expiry: "
-        f"{p.preservation.on_expiry_without_legal_process}",
+        f"  as asked, at most {p.preservation.max_days} days ({p.preservation.days} when the "
+        f"request asks none); extension: {p.preservation.extension} "
+        f"(as asked, at most {p.preservation.extension_days} days); on expiry: the hold is "
+        "released and the copy deleted",
         "Freezes" + _refs(p.freeze.ref),
         f"  on-platform: {'yes' if p.freeze.on_platform_assets else 'no'}; on-chain: "
-        f"{p.freeze.on_chain_assets}; without consent to disclose: "
+        f"{p.freeze.on_chain_assets}; "
         + (
-            f"at most {p.freeze.without_consent_max_days} days"
-            + ("" if p.freeze.without_consent_limit_published else " (internal limit)")
-            if p.freeze.without_consent_max_days
-            else "no limit"
+            "without consent to disclose: "
+            + (
+                f"at most {p.freeze.without_consent_max_days} days"
+                + ("" if p.freeze.without_consent_limit_published else " (internal limit)")
+                if p.freeze.without_consent_max_days
+                else "no limit"
+            )
+            if p.freeze.consent_to_disclose_asked
+            else "consent to disclose not asked"
+        )
+        + "; agency contact shared "
+        + (
+            "only with its consent"
+            if p.freeze.share_agency_contact_requires_consent
+            else "with every notice"
         ),
         "User notification" + _refs(p.notification.ref),
         f"  default: {p.notification.default}, {p.notification.timing.replace('_', ' ')}; "

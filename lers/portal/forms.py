@@ -176,6 +176,35 @@ class FactsForm(forms.Form):
     )
 
 
+DISCLOSE_LABEL = _("The exchange may tell the user about this request")
+SHARE_CONTACT_LABEL = _("The exchange may give the user your agency's contact details")
+
+
+def consent_help() -> str:
+    """What the officer is told of a freeze without consent to disclose (HX-11): that it is not
+    kept for long, and how long only where the profile publishes its limit."""
+    rules = active_policy().freeze
+    if rules.without_consent_max_days is None:
+        return ""
+    if rules.without_consent_limit_published:
+        return str(
+            _("Without this consent, the exchange keeps a freeze for at most %(days)d days.")
+            % {"days": rules.without_consent_max_days}
+        )
+    return str(_("Without this consent, the exchange may not keep a freeze for long."))
+
+
+def ask_consent(form: forms.Form) -> None:
+    """The consent questions the profile asks, and no other (HX-10, HX-12)."""
+    rules = active_policy().freeze
+    if rules.consent_to_disclose_asked:
+        form.fields["consent_to_disclose"].help_text = consent_help()
+    else:
+        del form.fields["consent_to_disclose"]
+    if not rules.share_agency_contact_requires_consent:
+        del form.fields["consent_to_share_contact"]
+
+
 class ScopeForm(forms.Form):
     """Step 4: what data, for how long, who may be told (JU-09, JU-11, JU-16, BN-08, HX-10)."""
 
@@ -193,12 +222,8 @@ class ScopeForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         required=False,
     )
-    consent_to_disclose = forms.BooleanField(
-        label=_("The exchange may tell the user about this request"), required=False
-    )
-    consent_to_share_contact = forms.BooleanField(
-        label=_("The exchange may give the user your agency's contact details"), required=False
-    )
+    consent_to_disclose = forms.BooleanField(label=DISCLOSE_LABEL, required=False)
+    consent_to_share_contact = forms.BooleanField(label=SHARE_CONTACT_LABEL, required=False)
     services = forms.MultipleChoiceField(
         label=_("Services concerned"), widget=forms.CheckboxSelectMultiple, required=False
     )
@@ -210,6 +235,7 @@ class ScopeForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        ask_consent(self)
         field = self.fields["services"]
         assert isinstance(field, forms.MultipleChoiceField)
         several = Entity.objects.filter(active=True).count() > 1
@@ -313,6 +339,17 @@ class MessageForm(forms.Form):
         field.choices = document_type_choices()
         if "other" in dict(field.choices):
             field.initial = "other"
+
+
+class ConsentForm(forms.Form):
+    """The agency's consent after the request was sent (a box left empty withdraws it)."""
+
+    consent_to_disclose = forms.BooleanField(label=DISCLOSE_LABEL, required=False)
+    consent_to_share_contact = forms.BooleanField(label=SHARE_CONTACT_LABEL, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        ask_consent(self)
 
 
 class ReasonForm(forms.Form):

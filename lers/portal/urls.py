@@ -54,6 +54,7 @@ urlpatterns = [
     path("cases/<str:reference>/withdraw/", views.withdraw, name="portal-withdraw"),
     path("cases/<str:reference>/colleagues/", views.colleague_add, name="portal-colleague-add"),
     path("cases/<str:reference>/extension/", views.extension, name="portal-extension"),
+    path("cases/<str:reference>/consent/", views.consent, name="portal-consent"),
     path("cases/<str:reference>/fees/<int:pk>/", views.fee_answer, name="portal-fee"),
     path(
         "cases/<str:reference>/productions/<int:pk>/",

@@ -12,6 +12,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lers.actions.selectors import holds_of_case
+from lers.actions.services.consent import case_consent_set, consent_change_allowed
 from lers.agencies.selectors import access_request_of
 from lers.cases.lifecycle import OPEN, State
 from lers.cases.models import Case
@@ -37,7 +39,7 @@ from lers.cases.services import (
 from lers.core.case_page import case_context
 from lers.core.downloads import attachment_response
 from lers.core.errors import DomainError
-from lers.portal.forms import ColleagueForm, MessageForm, ReasonForm
+from lers.portal.forms import ColleagueForm, ConsentForm, MessageForm, ReasonForm
 from lers.productions.selectors import production_get_for_officer, productions_for_officer
 from lers.productions.services import production_download as production_fetch
 
@@ -64,6 +66,8 @@ def _page(
             "withdraw_form": forms.get("withdraw_form") or ReasonForm(),
             "extension_form": forms.get("extension_form") or ReasonForm(),
             "colleague_form": forms.get("colleague_form") or ColleagueForm(case=case),
+            "consent_form": forms.get("consent_form") or _consent_form(case),
+            "can_consent": on_case and consent_change_allowed(case),
             "on_case": on_case,
             "can_answer": "answer" in moves,
             "can_write": on_case and case.state in OPEN and case.state != State.DRAFT,
@@ -74,9 +78,19 @@ def _page(
             "question": case.messages.filter(is_question=True).order_by("pk").last(),
             "fee_notices": case.fee_notices.all(),
             "productions": productions_for_officer(request.user, case.reference),
+            "holds": holds_of_case(case),
         }
     )
     return render(request, "portal/case.html", context, status=status)
+
+
+def _consent_form(case: Case) -> ConsentForm:
+    return ConsentForm(
+        initial={
+            "consent_to_disclose": case.consent_to_disclose,
+            "consent_to_share_contact": case.consent_to_share_contact,
+        }
+    )
 
 
 @login_required
@@ -186,6 +200,27 @@ def extension(request: HttpRequest, reference: str) -> HttpResponse:
         )
         return redirect("portal-request-step", reference=draft.reference, page="documents")
     return _page(request, case, extension_form=form, status=400)
+
+
+@login_required
+@require_POST
+def consent(request: HttpRequest, reference: str) -> HttpResponse:
+    """The agency gives or withdraws its consent to tell the user (HX-10, HX-12)."""
+    case = case_get_for_officer(request.user, reference)
+    form = ConsentForm(request.POST)
+    if not form.is_valid():
+        return _page(request, case, consent_form=form, status=400)
+    try:
+        case_consent_set(
+            case=case,
+            by=request.user,
+            disclose=form.cleaned_data.get("consent_to_disclose"),
+            share_contact=form.cleaned_data.get("consent_to_share_contact"),
+        )
+    except DomainError as exc:
+        return _failed(request, case, exc, consent_form=form)
+    messages.success(request, _("Your answer about telling the user is recorded."))
+    return redirect("portal-case", reference=case.reference)
 
 
 @login_required

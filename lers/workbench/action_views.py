@@ -21,7 +21,12 @@ from lers.actions.services.freezes import (
     freeze_release,
     freeze_request,
 )
-from lers.actions.services.holds import hold_convert, hold_extend, hold_preserve
+from lers.actions.services.holds import (
+    hold_convert,
+    hold_extend,
+    hold_extend_on_request,
+    hold_preserve,
+)
 from lers.actions.services.notices import (
     notice_allow,
     notice_send,
@@ -131,6 +136,19 @@ def hold_change(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
         reference,
         lambda: hold_convert(hold=hold, by=request.user, note=request.POST.get("note", "")),
         _("Preservation converted: the copy is kept for the production."),
+    )
+
+
+@login_required
+@require_POST
+def hold_extend_request(request: HttpRequest, reference: str) -> HttpResponse:
+    """The approved extension request ``reference`` extends the hold it continues (BN-05)."""
+    case = case_get_for_staff(request.user, reference)
+    return _act(
+        request,
+        reference,
+        lambda: hold_extend_on_request(request=case, by=request.user),
+        _("Preservation extended as the agency's extension request asks."),
     )
 
 

@@ -67,6 +67,11 @@ urlpatterns = [
     ),
     path("cases/<str:reference>/preserve/", action_views.preserve, name="workbench-preserve"),
     path("cases/<str:reference>/holds/<int:pk>/", action_views.hold_change, name="workbench-hold"),
+    path(
+        "cases/<str:reference>/extend-hold/",
+        action_views.hold_extend_request,
+        name="workbench-hold-extend-request",
+    ),
     path("cases/<str:reference>/notices/", action_views.notices_new, name="workbench-notices"),
     path(
         "cases/<str:reference>/notices/<int:pk>/send/",

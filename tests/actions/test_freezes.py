@@ -124,9 +124,11 @@ def test_specific_assets_are_named(subject_case, analyst, approver, small_exchan
 
 @pytest.mark.req("HX-10", "HX-11")
 def test_without_consent_to_disclose_the_life_is_bounded_by_the_policy(
-    subject_case, analyst, approver, settings
+    subject_case, analyst, approver, settings, time_machine
 ):
     settings.LERS_POLICY = "hx97"  # without_consent_max_days = 30, duration required
+    start = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)
+    time_machine.move_to(start, tick=False)
     subject_case.duration_days = None
     subject_case.save(update_fields=["duration_days"])
     with pytest.raises(DomainError, match="duration"):
@@ -135,7 +137,10 @@ def test_without_consent_to_disclose_the_life_is_bounded_by_the_policy(
     freeze = requested(subject_case, analyst, days=120)
     assert freeze.without_consent
     freeze = freeze_approve(freeze=freeze, by=approver)
-    assert freeze.approved_days == 30
+    assert freeze.approved_days == 120  # its own life, kept for when consent comes
+    run_jobs()
+    freeze.refresh_from_db()
+    assert freeze.expires_at == start + dt.timedelta(days=30)  # held 30 days without consent
 
 
 def test_the_agency_is_warned_before_expiry_and_the_freeze_released_on_expiry(

@@ -42,13 +42,37 @@ def at(clock, days: float) -> None:
     clock.move_to(T0 + dt.timedelta(days=days), tick=False)
 
 
+@pytest.fixture
+def asked_nothing(subject_case):
+    """The request names no duration: the hold lasts the profile's default (90 days)."""
+    from lers.cases.models import Case
+
+    Case.objects.filter(pk=subject_case.pk).update(duration_days=None)
+    subject_case.refresh_from_db()
+    return subject_case
+
+
+@pytest.fixture
+def staff_may_extend(settings, tmp_path):
+    """The binance profile with ``preservation.extension = "where_law_allows"``: staff may
+    extend a hold on their own (binance itself needs the agency's extension request)."""
+    from lers.policy.loader import PROFILES_DIR
+
+    text = (PROFILES_DIR / "binance.toml").read_text(encoding="utf-8")
+    old = 'extension = "new_request"'
+    assert text.count(old) == 1
+    custom = tmp_path / "binance-staff-extend.toml"
+    custom.write_text(text.replace(old, 'extension = "where_law_allows"'), encoding="utf-8")
+    settings.LERS_POLICY = str(custom)
+
+
 def holds_at_exchange(url: str) -> list[dict]:
     with sa.create_engine(url).connect() as conn:
         return [dict(r._mapping) for r in conn.execute(sa.select(legal_holds))]
 
 
 def test_preserving_copies_the_categories_with_a_manifest_and_holds_at_the_exchange(
-    subject_case, analyst, small_exchange, clock
+    asked_nothing, subject_case, analyst, small_exchange, clock
 ):
     hold = hold_preserve(
         case=subject_case, by=analyst, categories=["account", "deposit_addresses", "logins"]
@@ -101,7 +125,7 @@ def test_nothing_is_preserved_before_the_scope_is_approved_or_beyond_it(
 
 
 def test_expiry_warns_releases_and_deletes_the_copy_exactly_once(
-    subject_case, analyst, small_exchange, clock
+    asked_nothing, subject_case, analyst, small_exchange, clock
 ):
     hold = hold_preserve(case=subject_case, by=analyst, categories=["account"])
     run_jobs()
@@ -126,7 +150,7 @@ def test_expiry_warns_releases_and_deletes_the_copy_exactly_once(
 
 
 def test_an_extension_moves_the_end_and_a_conversion_keeps_the_copy(
-    subject_case, analyst, small_exchange, clock
+    asked_nothing, staff_may_extend, subject_case, analyst, small_exchange, clock
 ):
     hold = hold_preserve(case=subject_case, by=analyst, categories=["account"])
     at(clock, 80)
@@ -190,7 +214,7 @@ def test_a_hold_the_exchange_confirms_only_after_expiry_is_released_at_once(
 
 @pytest.mark.req("JU-13", "BN-05")
 def test_an_extension_moves_the_end_at_the_exchange_and_expiry_releases_once(
-    subject_case, analyst, small_exchange, clock
+    asked_nothing, staff_may_extend, subject_case, analyst, small_exchange, clock
 ):
     hold = hold_preserve(case=subject_case, by=analyst, categories=["account"])
     run_jobs()

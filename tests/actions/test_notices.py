@@ -111,16 +111,23 @@ def test_a_legal_reviewer_may_tell_the_user_where_the_policy_withholds_by_defaul
 
 @pytest.mark.req("HX-10")
 def test_a_freeze_without_consent_withholds_where_the_policy_says_so(
-    subject_case, analyst, monkeypatch
+    subject_case, analyst, settings, tmp_path
 ):
-    import lers.actions.services.notices as notices
-    from lers.policy import load
+    from lers.policy.loader import shipped_profiles
 
-    ju = load("ju")  # notifies by default; here also withholding during such a freeze
-    notification = ju.notification.model_copy(update={"withhold_when": ["freeze_without_consent"]})
-    monkeypatch.setattr(
-        notices, "active_policy", lambda: ju.model_copy(update={"notification": notification})
+    # ju notifies by default; here it also asks for consent and withholds during such a freeze
+    text = (
+        shipped_profiles()["ju"]
+        .read_text(encoding="utf-8")
+        .replace("consent_to_disclose_asked = false", "consent_to_disclose_asked = true", 1)
+        .replace(
+            'withhold_when = ["legal_prohibition", "hinders_investigation"]',
+            'withhold_when = ["freeze_without_consent"]',
+            1,
+        )
     )
+    (tmp_path / "ju_consent.toml").write_text(text, encoding="utf-8")
+    settings.LERS_POLICY = str(tmp_path / "ju_consent.toml")
     subject_case.non_disclosure_until = None
     subject_case.save(update_fields=["non_disclosure_until"])
     freeze_request(

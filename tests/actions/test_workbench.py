@@ -13,7 +13,7 @@ from tests.exchange.small import ETH
 
 from .conftest import run_jobs
 
-pytestmark = [pytest.mark.django_db, pytest.mark.req("JU-11", "JU-13", "JU-16", "X-12")]
+pytestmark = [pytest.mark.django_db, pytest.mark.req("JU-11", "JU-13", "JU-16", "X-12", "BN-05")]
 
 
 def as_user(client, user):
@@ -50,9 +50,13 @@ def test_preserve_notify_and_watch_through_the_pages(client, subject_case, analy
     client.post(reverse("workbench-preserve", args=[ref]), {"category": ["account", "logins"]})
     hold = PreservationHold.objects.get()
     assert hold.categories == ["account", "logins"]
-    client.post(reverse("workbench-hold", args=[ref, hold.pk]), {"change": "extend"})
+    # Binance extends a hold only on the agency's extension request (BN-05): refused here.
+    response = client.post(
+        reverse("workbench-hold", args=[ref, hold.pk]), {"change": "extend"}, follow=True
+    )
+    assert "only on the agency&#x27;s extension request" in response.content.decode()
     hold.refresh_from_db()
-    assert hold.extensions == 1
+    assert hold.extensions == 0
     client.post(reverse("workbench-notices", args=[ref]))
     assert UserNotice.objects.get().uid == "10000001"
     client.post(reverse("workbench-tag", args=[ref]), {"address": ETH, "reason": "Scam"})

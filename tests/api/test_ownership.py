@@ -29,6 +29,7 @@ BODIES = {
     ("post", "/api/v1/requests/{reference}/answer"): {"json": {"body": "an answer"}},
     ("post", "/api/v1/requests/{reference}/withdraw"): {"json": {"reason": "mine now"}},
     ("post", "/api/v1/requests/{reference}/extension"): {"json": {"reason": "longer"}},
+    ("post", "/api/v1/requests/{reference}/consent"): {"json": {"consent_to_share_contact": True}},
     ("post", "/api/v1/cases/{reference}/routing"): {"json": {"entity": "anywhere"}},
     ("post", "/api/v1/cases/{reference}/decisions"): {
         "json": {"decision": "request_information", "question": "why?"}

@@ -191,6 +191,12 @@ ROUTES: list[Route] = [
         request_types=("information", "preservation"),  # else no extension is offered
     ),
     Route("portal-fee", State.TRIAGE, POST, pk="fee", data=lambda ctx: {"decision": "accept"}),
+    Route(
+        "portal-consent",
+        State.SUBMITTED,
+        POST,
+        data=lambda ctx: {"consent_to_share_contact": "on"},  # asked by every shipped profile
+    ),
     Route("portal-production", State.APPROVED, ANY, pk="production"),
 ]
 

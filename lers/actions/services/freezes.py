@@ -2,8 +2,10 @@
 
 One person asks, a second approves (four eyes), and only then does the action go to the
 exchange; the freeze is active when the exchange confirms. Its life: the approved duration,
-bounded by the policy's limit when the agency has not consented to disclosure; the agency is
-warned before it expires; it is released on expiry, at the agency's request, or by decision.
+bounded by the policy's limit while the agency has not consented to disclosure (where the
+profile asks that consent); consent given later lifts the bound, consent withdrawn brings it
+back from that moment. The agency is warned before it expires; it is released on expiry, at
+the agency's request, or by decision.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import logging
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,6 +25,7 @@ from lers.accounts.roles import roles_of
 from lers.actions.models import Delivery, Freeze
 from lers.actions.services.deliveries import delivery_enqueue, is_latest, on_delivery
 from lers.audit.services import audit_record
+from lers.cases.consent import held_without_consent
 from lers.cases.lifecycle import WORKING
 from lers.cases.models import Case
 from lers.cases.notifications import notify_officers
@@ -84,7 +88,7 @@ def freeze_request(
             scope=scope,
             assets=assets if scope == Freeze.Scope.ASSETS else [],
             requested_days=days,
-            without_consent=not case.consent_to_disclose,
+            without_consent=held_without_consent(case),
             reason=reason.strip(),
             requested_by=by,
         )
@@ -98,13 +102,18 @@ def freeze_request(
     return freeze
 
 
-def _bounded_days(freeze: Freeze, days: int | None) -> int | None:
-    """The approved life: never more than asked, and within the policy's limit without the
-    agency's consent to disclose (HX-10, HX-11)."""
-    limit = active_policy().freeze.without_consent_max_days
+def _approved_days(freeze: Freeze, days: int | None) -> int | None:
+    """The freeze's own life: what the approver gives, never more than asked."""
     if days is not None and freeze.requested_days is not None:
         days = min(days, freeze.requested_days)
-    days = days if days is not None else freeze.requested_days
+    return days if days is not None else freeze.requested_days
+
+
+def _capped_days(freeze: Freeze) -> int | None:
+    """How long it is held now: its own life, within the policy's limit while it is held
+    without the agency's consent to disclose (HX-11). None: until released."""
+    limit = active_policy().freeze.without_consent_max_days
+    days = freeze.approved_days
     if freeze.without_consent and limit is not None:
         days = min(days, limit) if days is not None else limit
     return days
@@ -129,7 +138,7 @@ def freeze_approve(*, freeze: Freeze, by: User, days: int | None = None) -> Free
             raise IllegalTransition(_("this freeze is not awaiting approval"), state=freeze.state)
         if case.state not in WORKING:
             raise IllegalTransition(_("the case is not being worked on"), state=case.state)
-        freeze.approved_days = _bounded_days(freeze, days)
+        freeze.approved_days = _approved_days(freeze, days)
         freeze.state = Freeze.State.APPROVED
         freeze.approved_by = by
         freeze.approved_at = timezone.now()
@@ -139,7 +148,7 @@ def freeze_approve(*, freeze: Freeze, by: User, days: int | None = None) -> Free
             kind=RESTRICT,
             uid=freeze.uid,
             key=f"lers-freeze-{freeze.pk}",
-            details={"scope": freeze.scope, "assets": freeze.assets, "days": freeze.approved_days},
+            details={"scope": freeze.scope, "assets": freeze.assets, "days": _capped_days(freeze)},
             owner="freeze",
             owner_id=freeze.pk,
         )
@@ -148,7 +157,12 @@ def freeze_approve(*, freeze: Freeze, by: User, days: int | None = None) -> Free
             action="freeze.approved",
             obj=freeze,
             case_ref=case.reference,
-            payload={"uid": freeze.uid, "days": freeze.approved_days},
+            payload={
+                "uid": freeze.uid,
+                "days": freeze.approved_days,
+                "without_consent": freeze.without_consent,
+                "held_days": _capped_days(freeze),
+            },
         )
     return freeze
 
@@ -239,21 +253,14 @@ def _delivered(delivery: Delivery, outcome: Outcome | None) -> None:
         freeze.state = Freeze.State.ACTIVE
         freeze.exchange_reference = outcome.reference if outcome else ""
         freeze.active_from = now
-        days = freeze.approved_days
+        days = _capped_days(freeze)
         freeze.expires_at = now + dt.timedelta(days=days) if days else None
         freeze.save(update_fields=["state", "exchange_reference", "active_from", "expires_at"])
         _system_event(freeze, "freeze.active", expires_at=freeze.expires_at)
-        until = (
-            format_lazy(
-                gettext_lazy("It lasts until {date} UTC."), date=f"{freeze.expires_at:%Y-%m-%d}"
-            )
-            if freeze.expires_at
-            else gettext_lazy("It lasts until it is released.")
-        )
         notify_officers(
             freeze.case,
             gettext_lazy("An account named in your request has been frozen"),
-            [until],
+            [_until(freeze)],
         )
     elif delivery.kind == RELEASE_RESTRICTION and freeze.state in _WAITING_RELEASE:
         freeze.state = Freeze.State.RELEASED
@@ -289,10 +296,84 @@ def _failed(delivery: Delivery, outcome: Outcome | None) -> None:
 on_delivery("freeze", delivered=_delivered, failed=_failed)
 
 
+def _until(freeze: Freeze) -> Promise | str:
+    if freeze.expires_at is None:
+        return gettext_lazy("It lasts until it is released.")
+    return format_lazy(
+        gettext_lazy("It lasts until {date} UTC."), date=f"{freeze.expires_at:%Y-%m-%d}"
+    )
+
+
+def freezes_follow_consent(*, case: Case, by: User | None) -> list[Freeze]:
+    """The case's open freezes follow the agency's consent to disclose, as it stands now (call
+    with the case locked, in the transaction that changed it). Consent given: the policy's
+    limit no longer applies, a freeze in force lasts its own approved life from when it began.
+    Withdrawn: the limit applies again, counted from this moment. A changed end is told to
+    the agency, and warned of again before it comes (HX-11)."""
+    without = held_without_consent(case)
+    limit = active_policy().freeze.without_consent_max_days
+    now = timezone.now()
+    changed = []
+    candidates = Freeze.objects.select_for_update().filter(
+        case=case, state__in=OPEN | {Freeze.State.UNCONFIRMED}
+    )
+    for freeze in candidates.exclude(without_consent=without):
+        before = freeze.expires_at
+        freeze.without_consent = without
+        fields = ["without_consent"]
+        if freeze.state in IN_FORCE and freeze.active_from is not None:
+            days = freeze.approved_days
+            own = freeze.active_from + dt.timedelta(days=days) if days else None
+            if without and limit is not None:
+                bound = now + dt.timedelta(days=limit)
+                freeze.expires_at = bound if own is None else min(own, bound)
+            else:
+                freeze.expires_at = own
+            if freeze.expires_at != before:
+                fields.append("expires_at")
+                if freeze.state == Freeze.State.EXPIRING:
+                    # Warned of the old end: the sweep warns again before the new one.
+                    freeze.state, freeze.warned_at = Freeze.State.ACTIVE, None
+                    fields += ["state", "warned_at"]
+        freeze.save(update_fields=fields)
+        audit_record(
+            actor=by,
+            action="freeze.consent_followed",
+            obj=freeze,
+            case_ref=case.reference,
+            payload={
+                "uid": freeze.uid,
+                "without_consent": without,
+                "expires_at_before": before,
+                "expires_at": freeze.expires_at,
+            },
+        )
+        if "expires_at" in fields:
+            notify_officers(
+                case,
+                gettext_lazy("The end of a freeze on an account named in your request changed"),
+                [
+                    gettext_lazy(
+                        "Without your consent to tell the user, the exchange keeps a freeze for "
+                        "a limited time only."
+                    )
+                    if without
+                    else gettext_lazy(
+                        "With your consent to tell the user, the freeze lasts the time it was "
+                        "approved for."
+                    ),
+                    _until(freeze),
+                ],
+            )
+        changed.append(freeze)
+    return changed
+
+
 def freezes_sweep(now: dt.datetime | None = None) -> dict[str, int]:
     """Warn before expiry and release on expiry; safe to run again at any time."""
     now = now or timezone.now()
-    warn_days = active_policy().freeze.expiry_warning_days
+    policy = active_policy()
+    warn_days = policy.freeze.expiry_warning_days
     counts = {"warned": 0, "released": 0}
     expired = Freeze.objects.filter(state__in=IN_FORCE, expires_at__lte=now)
     for freeze in expired:
@@ -316,18 +397,26 @@ def freezes_sweep(now: dt.datetime | None = None) -> dict[str, int]:
             freeze.warned_at = now
             freeze.save(update_fields=["state", "warned_at"])
             _system_event(freeze, "freeze.expiring", expires_at=freeze.expires_at)
+            lines: list[Promise | str] = [
+                format_lazy(
+                    gettext_lazy(
+                        "It ends on {date} UTC unless you ask for it to be kept, with the "
+                        "legal process that allows it."
+                    ),
+                    date=f"{freeze.expires_at:%Y-%m-%d}",
+                )
+            ]
+            if freeze.without_consent and policy.freeze.without_consent_max_days is not None:
+                lines.append(
+                    gettext_lazy(
+                        "It is held without your consent to tell the user: with that consent, "
+                        "given on the request's page, it can last the time it was approved for."
+                    )
+                )
             notify_officers(
                 freeze.case,
                 gettext_lazy("A freeze on an account named in your request will expire soon"),
-                [
-                    format_lazy(
-                        gettext_lazy(
-                            "It ends on {date} UTC unless you ask for it to be kept, with the "
-                            "legal process that allows it."
-                        ),
-                        date=f"{freeze.expires_at:%Y-%m-%d}",
-                    )
-                ],
+                lines,
             )
         counts["warned"] += 1
     return counts

@@ -2,10 +2,15 @@
 
 Preserving copies the requested categories of the case's confirmed accounts, within the case's
 timeframe, into lers's evidence storage (one CSV per category and a manifest of SHA-256
-hashes), and places a legal hold at the exchange. The hold lasts the policy's term, can be
-extended, warns the agency before it ends, and on expiry releases the exchange's hold and
-deletes the copy exactly once, unless a production order converted it first. Every sweep may
-run again (after a crash, on two workers) without doing anything twice.
+hashes), and places a legal hold at the exchange. The hold lasts what the request asked, at
+most the policy's ``max_days`` (its ``days`` when the request asked nothing); the agency is told
+when its ask was capped, and why. It can be extended: by the agency's extension request, linked
+to the hold, and where the policy's ``extension`` lets them, by staff alone (never under
+``new_request``: Binance's "an additional request must be submitted through LERS"). It warns
+the agency before it ends, and on expiry (no legal process arrived) releases the exchange's
+hold, so the records go back to the exchange's routine processing, and deletes the copy
+exactly once, unless a production order converted it first. Every sweep may run again (after
+a crash, on two workers) without doing anything twice.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lers.accounts.models import User
-from lers.actions.models import Delivery, PreservationHold
+from lers.actions.models import Delivery, HoldExtension, PreservationHold
 from lers.actions.services.deliveries import delivery_enqueue, on_delivery
 from lers.audit.services import audit_record
 from lers.cases.categories import DATA_CATEGORIES, record_of
@@ -38,7 +43,8 @@ from lers.cases.notifications import notify_officers
 from lers.cases.permissions import Step, require
 from lers.cases.scope import approved_reach
 from lers.cases.services.access import lock_case, require_case_worker
-from lers.core.errors import DomainError, IllegalTransition
+from lers.cases.services.requests import EXTENSION
+from lers.core.errors import DomainError, ExtensionNeedsRequest, GuardFailed, IllegalTransition
 from lers.core.exchange import active_source
 from lers.core.policy import active_policy
 from lers.exchange.actions import HOLD, RELEASE_HOLD, Outcome
@@ -131,13 +137,71 @@ def _delete_files(manifest: dict[str, Any], manifest_path: str) -> None:
         default_storage.delete(manifest_path)
 
 
+def hold_term(asked: int | None, *, default: int, most: int) -> int:
+    """What a hold (or an extension) lasts: what was asked, at most ``most``; ``default`` when
+    nothing was asked (JU-13)."""
+    return min(asked, most) if asked is not None else default
+
+
+def term_note(item: PreservationHold | HoldExtension) -> Any:
+    """Why a hold or an extension is shorter than its request asked; empty when it is not."""
+    if not item.capped:
+        return ""
+    exchange = active_policy().profile.name
+    if isinstance(item, HoldExtension):
+        return format_lazy(
+            gettext_lazy(
+                "{asked} more days were asked; the extension is {days} days, the longest "
+                "{exchange} grants under its policy."
+            ),
+            asked=item.requested_days,
+            days=item.days,
+            exchange=exchange,
+        )
+    return format_lazy(
+        gettext_lazy(
+            "{asked} days were asked; the records are held for {days} days, the longest "
+            "{exchange} preserves them under its policy."
+        ),
+        asked=item.requested_days,
+        days=item.days,
+        exchange=exchange,
+    )
+
+
+def hold_extended_by(request: Case) -> PreservationHold | None:
+    """The hold in force that an extension request continues: the nearest one up its chain of
+    requests (an extension of an extension continues the same hold)."""
+    if EXTENSION not in request.request_types:
+        return None
+    parent_id = request.parent_id
+    while parent_id is not None:
+        hold = (
+            PreservationHold.objects.filter(case_id=parent_id, state__in=IN_FORCE)
+            .order_by("-pk")
+            .first()
+        )
+        if hold is not None:
+            return hold
+        parent_id = Case.objects.filter(pk=parent_id).values_list("parent_id", flat=True).first()
+    return None
+
+
 def hold_preserve(*, case: Case, by: User, categories: list[str] | None = None) -> PreservationHold:
-    """Copy and hold the case's accounts' records for the policy's term."""
+    """Copy and hold the case's accounts' records for what the request asked, within the
+    policy's maximum."""
     policy = active_policy()
     case = Case.objects.get(pk=case.pk)
     require(by, Step.PRESERVE, case)
     if case.state not in WORKING:
         raise IllegalTransition(_("the case is not being worked on"), state=case.state)
+    extended = hold_extended_by(case)
+    if extended is not None:
+        # A second copy would double what is held; the request extends the hold in force.
+        raise DomainError(
+            _("this request extends the preservation of %(reference)s: extend that hold")
+            % {"reference": extended.case.reference}
+        )
     reach = approved_reach(case, "preservation")
     categories = list(dict.fromkeys(categories or reach.categories))
     unknown = [c for c in categories if c not in DATA_CATEGORIES]
@@ -172,6 +236,11 @@ def hold_preserve(*, case: Case, by: User, categories: list[str] | None = None) 
             if PreservationHold.objects.filter(case=case, state__in=IN_FORCE).exists():
                 raise DomainError(_("this case's records are already preserved"))
             now = timezone.now()
+            days = hold_term(
+                case.duration_days,
+                default=policy.preservation.days,
+                most=policy.preservation.max_days,
+            )
             hold = PreservationHold.objects.create(
                 case=case,
                 uids=uids,
@@ -179,7 +248,9 @@ def hold_preserve(*, case: Case, by: User, categories: list[str] | None = None) 
                 timeframe_start=reach.start,
                 timeframe_end=reach.end,
                 started_at=now,
-                expires_at=now + dt.timedelta(days=policy.preservation.days),
+                expires_at=now + dt.timedelta(days=days),
+                requested_days=case.duration_days,
+                days=days,
                 storage_prefix=prefix,
                 manifest={**manifest, "manifest_path": manifest_path},
                 manifest_sha256=hashlib.sha256(body).hexdigest(),
@@ -203,6 +274,9 @@ def hold_preserve(*, case: Case, by: User, categories: list[str] | None = None) 
                 payload={
                     "uids": uids,
                     "categories": categories,
+                    "requested_days": hold.requested_days,
+                    "days": days,
+                    "capped": hold.capped,
                     "expires_at": hold.expires_at,
                     "manifest_sha256": hold.manifest_sha256,
                     "rows": {f["category"]: f["rows"] for f in manifest["files"]},
@@ -211,7 +285,7 @@ def hold_preserve(*, case: Case, by: User, categories: list[str] | None = None) 
             notify_officers(
                 case,
                 gettext_lazy("The records named in your request are preserved"),
-                [_until(hold)],
+                [line for line in (_until(hold), term_note(hold)) if line],
             )
     except BaseException:
         _delete_files(manifest, manifest_path)
@@ -229,24 +303,76 @@ def _until(hold: PreservationHold) -> Any:
 
 
 def hold_extend(*, hold: PreservationHold, by: User, days: int | None = None) -> PreservationHold:
-    """Extend at the agency's request (a preservation extension), within the policy's limit."""
-    policy = active_policy().preservation
+    """Staff extend a hold on their own, where the policy allows it (Ju.com: "extendable if
+    allowed by law"); ``days`` at most the policy's ``extension_days``, which is the default."""
+    policy = active_policy()
+    if policy.preservation.extension == "new_request":
+        raise ExtensionNeedsRequest(staff_extension_refusal())
     if days is not None and days < 1:
         raise DomainError(_("an extension lasts at least one day"))
+    return _extend(hold=hold, by=by, asked=days, request=None)
+
+
+def staff_extension_refusal() -> str:
+    return _(
+        "%(exchange)s extends a preservation only on the agency's extension request through "
+        "lers: the agency asks for it from its request's page, and the approved extension "
+        "request extends the hold"
+    ) % {"exchange": active_policy().profile.name}
+
+
+def hold_extend_on_request(*, request: Case, by: User) -> PreservationHold:
+    """The agency's approved extension request extends the hold it continues, for what it asked
+    (at most the policy's ``extension_days``, which is the default), once (BN-05, JU-13)."""
+    if EXTENSION not in request.request_types:
+        raise GuardFailed(_("this request is not a preservation extension"))
+    hold = hold_extended_by(request)
+    if hold is None:
+        raise IllegalTransition(_("the preservation this request extends is no longer in force"))
+    # The extension is an action like any other: its request's approved scope must include it.
+    approved_reach(request, "preservation")
+    return _extend(hold=hold, by=by, asked=request.duration_days, request=request)
+
+
+def _extend(
+    *, hold: PreservationHold, by: User, asked: int | None, request: Case | None
+) -> PreservationHold:
+    policy = active_policy().preservation
     with transaction.atomic():
+        # Lock order: the hold's case, then the extension request, then the hold.
         case = lock_case(hold.case)
-        require_case_worker(case, by)
+        if request is None:
+            require_case_worker(case, by)
+        else:
+            request = lock_case(request)
+            require_case_worker(request, by)
+            if request.state not in WORKING:
+                raise IllegalTransition(
+                    _("the extension request is not being worked on"), state=request.state
+                )
+            if HoldExtension.objects.filter(request=request).exists():
+                raise DomainError(_("this request has already extended the preservation"))
         hold = PreservationHold.objects.select_for_update().get(pk=hold.pk)
-        if hold.state not in IN_FORCE or hold.expires_at <= timezone.now():
+        now = timezone.now()
+        if hold.state not in IN_FORCE or hold.expires_at <= now:
             raise IllegalTransition(_("this preservation is no longer in force"), state=hold.state)
         if policy.max_extensions is not None and hold.extensions >= policy.max_extensions:
             raise DomainError(_("the policy allows no further extension"))
-        days = min(days or policy.extension_days, policy.extension_days)
+        days = hold_term(asked, default=policy.extension_days, most=policy.extension_days)
         hold.expires_at += dt.timedelta(days=days)
         hold.extensions += 1
         hold.state = PreservationHold.State.EXTENDED
         hold.warned_at = None
         hold.save(update_fields=["expires_at", "extensions", "state", "warned_at"])
+        extension = HoldExtension.objects.create(
+            hold=hold,
+            request=request,
+            requested_days=asked,
+            days=days,
+            expires_at=hold.expires_at,
+            by=by,
+            at=now,
+        )
         # The exchange moves the end of each legal hold it confirmed; one still on its way is
         # released by lers when the preservation ends, whatever date it carried.
         for placed in _placements(hold):
@@ -263,14 +389,35 @@ def hold_extend(*, hold: PreservationHold, by: User, days: int | None = None) ->
                 owner="hold",
                 owner_id=hold.pk,
             )
+        payload = {
+            "days": days,
+            "requested_days": asked,
+            "capped": extension.capped,
+            "expires_at": hold.expires_at,
+            "extensions": hold.extensions,
+            "request": request.reference if request is not None else None,
+        }
         audit_record(
             actor=by,
             action="preservation.extended",
             obj=hold,
             case_ref=case.reference,
-            payload={"days": days, "expires_at": hold.expires_at, "extensions": hold.extensions},
+            payload=payload,
         )
-        notify_officers(case, gettext_lazy("The preservation has been extended"), [_until(hold)])
+        if request is not None:
+            # The extension request's own history says what it did.
+            audit_record(
+                actor=by,
+                action="preservation.extension_granted",
+                obj=request,
+                case_ref=request.reference,
+                payload={**payload, "hold": hold.pk, "extends": case.reference},
+            )
+        notify_officers(
+            request or case,
+            gettext_lazy("The preservation has been extended"),
+            [line for line in (_until(hold), term_note(extension)) if line],
+        )
     return hold
 
 

@@ -2,9 +2,11 @@
 
 Per confirmed account, the decision follows the policy's default and the case: a non-
 disclosure order defers the notice until its end date; a policy that withholds by default, or
-that withholds while a freeze is held without the agency's consent, withholds it. A deferred
-notice becomes due on its end date (the sweep); staff send a due one through the actions port,
-and the agency's contact is shared with the user only with the agency's consent.
+that withholds where the account was frozen without the agency's consent to disclose, withholds
+it. When the order ends (the sweep) the notice is decided again on every other ground, and the
+agency's consent given or withdrawn later decides it again too. Staff send a due one through the
+actions port; the agency's contact goes with it only where disclosure is authorised and the
+agency consented to share it.
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ from django.utils.translation import gettext as _
 from lers.accounts.models import User
 from lers.actions.models import Delivery, Freeze, UserNotice
 from lers.actions.services.deliveries import delivery_enqueue, is_latest, on_delivery
-from lers.actions.services.freezes import OPEN as OPEN_FREEZES
+from lers.audit.models import AuditEvent
 from lers.audit.services import audit_record
+from lers.cases.consent import agency_contact_shared, held_without_consent
 from lers.cases.lifecycle import WORKING
 from lers.cases.models import Case
 from lers.cases.notifications import staff_holding
@@ -33,6 +36,11 @@ from lers.core.policy import active_policy
 from lers.exchange.actions import NOTICE, Outcome
 
 POLICY_DEFAULT = "the policy does not notify users by default"
+FROZEN_WITHOUT_CONSENT = (
+    "the account was frozen at the agency's request without the agency's consent to disclose"
+)
+# A freeze that never took hold reveals nothing; every other was, or is to be, done.
+_NOT_TAKEN = (Freeze.State.REFUSED, Freeze.State.FAILED)
 
 
 def order_in_force(case: Case, now: dt.datetime | None = None) -> bool:
@@ -44,14 +52,31 @@ def order_in_force(case: Case, now: dt.datetime | None = None) -> bool:
     return timezone.localdate(now or timezone.now(), zone) <= case.non_disclosure_until
 
 
+def frozen_without_consent(case: Case, uid: str) -> bool:
+    """The account was (or is to be) frozen at the agency's request and the agency has not
+    consented to the user being told: "Without your consent, we will not reveal your request"
+    (HX-10) holds after the freeze ends too."""
+    return (
+        held_without_consent(case)
+        and Freeze.objects.filter(case=case, uid=uid).exclude(state__in=_NOT_TAKEN).exists()
+    )
+
+
+def default_lifted(notice: UserNotice) -> bool:
+    """A legal reviewer lifted the policy's default withholding of this notice (on the record)."""
+    return AuditEvent.objects.filter(
+        object_type=notice._meta.label_lower, object_id=str(notice.pk), action="notice.allowed"
+    ).exists()
+
+
 def notice_decision(
-    case: Case, uid: str, *, apply_default: bool = True
+    case: Case, uid: str, *, apply_default: bool = True, now: dt.datetime | None = None
 ) -> tuple[str, str, dt.date | None]:
     """(state, reason, deferred_until) for one account, from the policy and the case.
     ``apply_default=False``: a reviewer lifted the policy's default withholding; every other
     ground still stands."""
     policy = active_policy().notification
-    if case.non_disclosure_until and order_in_force(case):
+    if case.non_disclosure_until and order_in_force(case, now):
         return (
             UserNotice.State.DEFERRED,
             f"non-disclosure order until {case.non_disclosure_until.isoformat()}",
@@ -59,17 +84,8 @@ def notice_decision(
         )
     if policy.default == "withhold" and apply_default:
         return UserNotice.State.WITHHELD, POLICY_DEFAULT, None
-    if (
-        "freeze_without_consent" in policy.withhold_when
-        and Freeze.objects.filter(
-            case=case, uid=uid, without_consent=True, state__in=OPEN_FREEZES
-        ).exists()
-    ):
-        return (
-            UserNotice.State.WITHHELD,
-            "a freeze is held without the agency's consent to disclose",
-            None,
-        )
+    if "freeze_without_consent" in policy.withhold_when and frozen_without_consent(case, uid):
+        return UserNotice.State.WITHHELD, FROZEN_WITHOUT_CONSENT, None
     return (
         UserNotice.State.DUE,
         f"the policy notifies users ({policy.timing.replace('_', ' ')})",
@@ -96,7 +112,7 @@ def notices_decide(*, case: Case, by: User) -> list[UserNotice]:
                 state=state,
                 reason=reason,
                 deferred_until=until,
-                share_agency_contact=case.consent_to_share_contact,
+                share_agency_contact=agency_contact_shared(case),
                 decided_at=timezone.now(),
             )
             audit_record(
@@ -186,14 +202,16 @@ def notice_send(*, notice: UserNotice, by: User) -> UserNotice:
             raise IllegalTransition(_("this notice is not due"), state=notice.state)
         if order_in_force(case):
             raise IllegalTransition(_("a non-disclosure order forbids it"), state=notice.state)
+        # The consent as it stands when the notice leaves, not when it was decided.
         contact = ""
-        if notice.share_agency_contact and case.consent_to_share_contact:
+        if agency_contact_shared(case):
             contact = case.agency.name
             if case.agency.switchboard_phone:
                 contact += f", {case.agency.switchboard_phone}"
         notice.state = UserNotice.State.SENDING
         notice.sent_by = by
-        notice.save(update_fields=["state", "sent_by"])
+        notice.share_agency_contact = bool(contact)
+        notice.save(update_fields=["state", "sent_by", "share_agency_contact"])
         delivery_enqueue(
             case=case,
             kind=NOTICE,
@@ -239,7 +257,9 @@ on_delivery("notice", delivered=_delivered, failed=_failed)
 
 
 def notices_sweep(now: dt.datetime | None = None) -> int:
-    """Deferred notices whose non-disclosure order has ended become due; the staff are told."""
+    """Deferred notices whose non-disclosure order has ended are decided again on every other
+    ground (the policy's default, a freeze without the agency's consent: HX-10); those that
+    become due are told to the staff. Returns how many became due."""
     now = now or timezone.now()
     made_due = 0
     # A first cut by date (no zone is more than a day from UTC); each case decides exactly.
@@ -256,6 +276,25 @@ def notices_sweep(now: dt.datetime | None = None) -> int:
                     # The order was extended after the decision: defer again.
                     notice.deferred_until = case.non_disclosure_until
                     notice.save(update_fields=["deferred_until"])
+                continue
+            state, reason, _until = notice_decision(
+                case, notice.uid, apply_default=not default_lifted(notice), now=now
+            )
+            if state != UserNotice.State.DUE:
+                notice.state, notice.reason, notice.deferred_until = state, reason, None
+                notice.save(update_fields=["state", "reason", "deferred_until"])
+                audit_record(
+                    actor=None,
+                    action="notice.decided",
+                    obj=notice,
+                    case_ref=case.reference,
+                    payload={
+                        "uid": notice.uid,
+                        "state": state,
+                        "reason": reason,
+                        "after": "the non-disclosure order ended",
+                    },
+                )
                 continue
             notice.state = UserNotice.State.DUE
             notice.reason = "the non-disclosure order has ended"
@@ -274,3 +313,53 @@ def notices_sweep(now: dt.datetime | None = None) -> int:
             )
             made_due += 1
     return made_due
+
+
+def notices_follow_consent(*, case: Case, by: User | None) -> list[UserNotice]:
+    """The case's notices not yet sent follow the agency's consent as it stands now (call with
+    the case locked, in the transaction that changed it): one withheld for a freeze without
+    consent is decided again once consent is given (under hx97 it then waits on the policy's
+    default, for a legal reviewer); a due one is withheld again when consent is withdrawn.
+    Whether the agency's contact goes with each follows too."""
+    changed = []
+    unsent = UserNotice.objects.select_for_update().filter(
+        case=case,
+        state__in=[UserNotice.State.WITHHELD, UserNotice.State.DEFERRED, UserNotice.State.DUE],
+    )
+    shared = agency_contact_shared(case)
+    for notice in unsent:
+        fields = []
+        if notice.share_agency_contact != shared:
+            notice.share_agency_contact = shared
+            fields.append("share_agency_contact")
+        redecide = notice.state == UserNotice.State.DUE or (
+            # withheld on that ground, by the decision or after a reviewer's "allowed by ..., but"
+            notice.state == UserNotice.State.WITHHELD
+            and notice.reason.endswith(FROZEN_WITHOUT_CONSENT)
+        )
+        before = notice.state
+        if redecide:
+            state, reason, until = notice_decision(
+                case, notice.uid, apply_default=not default_lifted(notice)
+            )
+            if state != notice.state:
+                notice.state, notice.reason, notice.deferred_until = state, reason, until
+                fields += ["state", "reason", "deferred_until"]
+        if not fields:
+            continue
+        notice.save(update_fields=fields)
+        audit_record(
+            actor=by,
+            action="notice.consent_followed",
+            obj=notice,
+            case_ref=case.reference,
+            payload={
+                "uid": notice.uid,
+                "state_before": before,
+                "state": notice.state,
+                "reason": notice.reason,
+                "agency_contact_shared": notice.share_agency_contact,
+            },
+        )
+        changed.append(notice)
+    return changed

@@ -26,7 +26,7 @@ from lers.accounts.roles import roles_of
 from lers.agencies.models import AccessProof, AccessRequest, Agency, Officer
 from lers.agencies.services.registry import domain_registry
 from lers.audit.services import audit_record
-from lers.cases.calendar import calendar_for
+from lers.cases.deadlines import entity_calendar
 from lers.core.errors import DomainError, GuardFailed, IllegalTransition, NotPermitted
 from lers.core.mail import mail_enqueue
 from lers.core.policy import active_policy
@@ -167,9 +167,7 @@ def _review_due(now: dt.datetime) -> dt.datetime | None:
     days = active_policy().sla.access_review_business_days
     if days is None:
         return None
-    entity = active_policy().entities[0]
-    calendar = calendar_for(entity.jurisdiction, entity.subdivision, entity.timezone)
-    return calendar.add_business_days(now, days)
+    return entity_calendar(active_policy().entities[0]).add_business_days(now, days)
 
 
 def access_request_confirm_email(*, access_request: AccessRequest, code: str) -> AccessRequest:

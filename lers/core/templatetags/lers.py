@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from django import template
 
+from lers.cases import consent
 from lers.cases.categories import DATA_CATEGORIES
-from lers.cases.models import Target
+from lers.cases.models import Case, Target
 from lers.core.i18n import localised, wants_chinese
 from lers.core.policy import active_policy
 from lers.policy.completeness import Gap
 
 register = template.Library()
+
+
+@register.filter
+def agency_contact_shared(case: Case) -> bool:
+    """Whether the agency's contact would go with a notice to the user (HX-12)."""
+    return consent.agency_contact_shared(case)
 
 
 @register.filter
