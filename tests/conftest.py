@@ -22,7 +22,7 @@ from lers.cases.lifecycle import State
 from lers.cases.models import Case, Entity, SubjectMatch
 from lers.cases.services.verification import callback_required
 from lers.core.policy import active_policy
-from lers.demo.services import complete_request
+from lers.demo.services import complete_request, seals_confirm
 from lers.jobs.worker import Worker
 from tests.exchange.small import ETH, TRON
 
@@ -243,10 +243,13 @@ def transition_kwargs(name: str) -> dict:
     """Arguments that satisfy each transition's guards."""
     first_reason = next(iter(active_policy().decline_reasons))
     return {
+        # The officer has read the profile's terms where it asks (HX-15).
+        "submit": {"terms_acknowledged": True},
         "request_information": {"question": "Which account holds the funds?"},
         "answer": {"answer": "The account of the first address."},
         "verify": {"note": "Call-back to the agency switchboard confirmed the officer."},
-        "approve": {"note": "Approved for KYC data only."},
+        # These cases' accounts are not resolved: the reviewer approves knowing it.
+        "approve": {"note": "Approved for KYC data only.", "without_accounts": True},
         "decline": {"reasons": [first_reason], "message": "Civil matter."},
         "respond": {"note": "Production delivered."},
         "withdraw": {"reason": "No longer needed."},
@@ -286,6 +289,8 @@ def make_case(entities, officer_a, analyst, reviewer, approver, operator):
             case.save(update_fields=["entity"])
         for name in PATHS[state]:
             actor = owner if by_role[name] is officer_a else by_role[name]
+            if name == "verify":
+                seals_confirm(case, analyst)
             if name == "verify" and callback_required(case):
                 cases.callback_record(
                     case=case,
@@ -377,7 +382,7 @@ def subject_case(small_exchange, make_case, officer_a, analyst, reviewer, approv
     case.targets.all().delete()
     cases.target_add(case=case, by=officer_a, kind="address", value=ETH, chain="ETH")
     cases.target_add(case=case, by=officer_a, kind="address", value=TRON, chain="TRX")
-    cases.case_submit(case=case, by=officer_a, accept_incomplete=True)
+    cases.case_submit(case=case, by=officer_a, accept_incomplete=True, terms_acknowledged=True)
     case = cases.case_start_triage(case=case, by=analyst)
     for colleague in (reviewer, approver, operator):
         cases.case_assign(case=case, by=analyst, user=colleague)
@@ -385,6 +390,7 @@ def subject_case(small_exchange, make_case, officer_a, analyst, reviewer, approv
     for match in SubjectMatch.objects.filter(target__case=case, target__value=ETH):
         cases.subject_decide(match=match, by=analyst, confirm=True)
     cases.case_send_to_verification(case=case, by=analyst)
+    seals_confirm(case, analyst)  # a profile that requires them (ju, hx97)
     if callback_required(case):  # a profile that asks for one (ju)
         cases.callback_record(
             case=case, by=analyst, number=case.agency.switchboard_phone, outcome="confirmed"
@@ -393,6 +399,19 @@ def subject_case(small_exchange, make_case, officer_a, analyst, reviewer, approv
     cases.case_approve(case=case, by=reviewer, note="Approved as requested.")
     case.refresh_from_db()
     return case
+
+
+def tell_users(case: Case, by: User) -> None:
+    """The users of the case's accounts are told, through the services staff use: under a
+    policy that notifies before disclosure (BN-08, the default profile), a production is
+    released only after that."""
+    from lers.actions.models import UserNotice
+    from lers.actions.services.notices import notice_send, notices_decide
+
+    notices_decide(case=case, by=by)
+    for notice in UserNotice.objects.filter(case=case, state=UserNotice.State.DUE):
+        notice_send(notice=notice, by=by)
+    run_jobs()
 
 
 def run_jobs() -> int:

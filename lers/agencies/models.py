@@ -117,6 +117,15 @@ class AccessRequest(models.Model):
     # The registry's verdict on the email domain when the request was made.
     domain_status = models.CharField(max_length=20, blank=True)
     domain_reason = models.CharField(max_length=300, blank=True)
+    # The capacity the requester named; the profile serves some (JU-02, HX-01, BN-01).
+    requester_kind = models.CharField(max_length=30, blank=True)
+    # Why the profile holds the request for a person (``lers.agencies.served``), each
+    # {"code", "reason"}: approving it takes a note saying why the hold is cleared.
+    served_holds = models.JSONField(default=list, blank=True)
+    served_hold_note = models.TextField(blank=True)
+    # The version (SHA-256) of the exchange's terms the requester acknowledged, and when (HX-15).
+    terms_version = models.CharField(max_length=64, blank=True)
+    terms_acknowledged_at = models.DateTimeField(null=True, blank=True)
     email_code_hash = models.CharField(max_length=64, blank=True)
     email_code_expires_at = models.DateTimeField(null=True, blank=True)
     email_code_attempts = models.PositiveSmallIntegerField(default=0)

@@ -30,9 +30,12 @@ from lers.api.schemas import (
     SubmitIn,
     TargetIn,
     TargetOut,
+    TermsOut,
 )
+from lers.cases.jurisdiction import is_cross_border
 from lers.cases.lifecycle import OPEN, State
 from lers.cases.models import Case
+from lers.cases.review_time import review_expectation
 from lers.cases.selectors import (
     case_get_for_officer,
     case_moves,
@@ -61,6 +64,7 @@ from lers.cases.services import (
     target_remove,
 )
 from lers.core.downloads import attachment_response
+from lers.core.terms import terms_shown
 from lers.productions.selectors import production_get_for_officer, productions_for_officer
 from lers.productions.services import production_download
 
@@ -115,6 +119,8 @@ def detail_fields(case: Case) -> dict[str, Any]:
         ),
         "targets": [TargetOut.of(t) for t in case.targets.order_by("pk")],
         "decline_reasons": list(case.decline_reasons),
+        "review_expectation": review_expectation(case),
+        "cross_border": is_cross_border(case),
     }
 
 
@@ -211,9 +217,11 @@ def document_create(
     reference: str,
     doc_type: Form[str],
     file: File[UploadedFile],
+    officer_name: Form[str] = "",
     idempotency_key: IdempotencyKey = None,
 ) -> Status[Any]:
-    """Attaches a file to a draft (the portal's checks: type, content, size)."""
+    """Attaches a file to a draft (the portal's checks: type, content, size); an officer's ID
+    names its officer (``officer_name``, JU-07: the profile counts distinct officers)."""
     user = officer_user(request, WRITE)
     case = draft_get_for_officer(user, reference)
 
@@ -225,6 +233,7 @@ def document_create(
             name=file.name or "unnamed",
             content=file,
             content_type=file.content_type or "",
+            officer_name=officer_name,
         )
         return Status(201, DocumentOut.of(document))
 
@@ -252,8 +261,29 @@ def request_submit(request: HttpRequest, reference: str, data: SubmitIn) -> Case
     """Submits a draft; the policy's checklist decides whether it is complete enough."""
     user = officer_user(request, WRITE)
     case = draft_get_for_officer(user, reference)
-    case = case_submit(case=case, by=user, accept_incomplete=data.accept_incomplete)
+    case = case_submit(
+        case=case,
+        by=user,
+        accept_incomplete=data.accept_incomplete,
+        terms_acknowledged=data.terms_acknowledged,
+    )
     return case_detail(case, user)
+
+
+@router.get("/terms", response={200: TermsOut, **ERRORS})
+def terms_read(request: HttpRequest) -> TermsOut:
+    """The exchange's terms in the caller's language (``Accept-Language``: en, zh-hans,
+    zh-hant; English otherwise), to show the officer before a submission (HX-15)."""
+    officer_user(request, READ)
+    shown = terms_shown()
+    if shown is None:
+        return TermsOut(acknowledgement_required=False, text=None, language=None, version=None)
+    return TermsOut(
+        language=shown.language,
+        text=shown.text,
+        version=shown.version,
+        acknowledgement_required=shown.acknowledge,
+    )
 
 
 @router.get("/requests/{reference}/messages", response={200: list[MessageOut], **ERRORS})

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 from django.utils.translation import get_language
 from ninja import Schema
@@ -13,6 +13,7 @@ from pydantic import Field, model_validator
 
 from lers.cases.models import Case, Document, Message, Target
 from lers.policy.completeness import Gap
+from lers.policy.schema import MatterType
 from lers.productions.models import Production
 
 
@@ -56,6 +57,9 @@ class RequestFields(Input):
     amount_tokens: str | None = Field(None, max_length=10_000)
     amount_usd: Decimal | None = Field(None, ge=0, max_digits=20, decimal_places=2)
     amount_breakdown: str | None = Field(None, max_length=10_000)
+    # A freeze: which assets (symbols such as USDT, ETH) and how much to freeze.
+    freeze_assets: list[str] | None = Field(None, max_length=50)
+    freeze_amount: str | None = Field(None, max_length=2000)
     timeframe_start: dt.datetime | None = None
     timeframe_end: dt.datetime | None = None
     data_categories: list[str] | None = Field(None, max_length=50)
@@ -63,10 +67,11 @@ class RequestFields(Input):
     non_disclosure_until: dt.date | None = None
     consent_to_disclose: bool | None = None
     consent_to_share_contact: bool | None = None
-    cross_border: bool | None = None
     language: str | None = Field(None, max_length=10)
     callback_slots: str | None = Field(None, max_length=2000)
     services: list[int] | None = Field(None, max_length=50)
+    # What the request is about, where the profile serves criminal matters only (HX-01, BN-01).
+    matter_type: MatterType | None = None
 
 
 class RequestCreate(RequestFields):
@@ -113,18 +118,56 @@ class DocumentOut(Schema):
     size: int
     sha256: str
     uploaded_at: dt.datetime
+    officer_name: str  # whose ID it is, for an officer's ID (JU-07); "" otherwise
 
-    @staticmethod
-    def of(document: Document) -> DocumentOut:
-        return DocumentOut(
-            id=document.pk,
-            doc_type=document.doc_type,
-            name=document.original_name,
-            content_type=document.content_type,
-            size=document.size,
-            sha256=document.sha256,
-            uploaded_at=document.uploaded_at,
-        )
+    @classmethod
+    def fields_of(cls, document: Document) -> dict[str, Any]:
+        return {
+            "id": document.pk,
+            "doc_type": document.doc_type,
+            "name": document.original_name,
+            "content_type": document.content_type,
+            "size": document.size,
+            "sha256": document.sha256,
+            "uploaded_at": document.uploaded_at,
+            "officer_name": document.officer_name,
+        }
+
+    @classmethod
+    def of(cls, document: Document) -> Self:
+        return cls(**cls.fields_of(document))
+
+
+class StaffDocumentOut(DocumentOut):
+    """A document as staff see it: with the analyst's check of its seal or signature (JU-18,
+    HX-05); ``seal`` is "unchecked", "present" or "missing"."""
+
+    seal: str
+    seal_checked_by: str | None
+    seal_checked_at: dt.datetime | None
+    seal_note: str
+
+    @classmethod
+    def fields_of(cls, document: Document) -> dict[str, Any]:
+        return {
+            **super().fields_of(document),
+            "seal": document.seal,
+            "seal_checked_by": str(document.seal_checked_by) if document.seal_checked_by else None,
+            "seal_checked_at": document.seal_checked_at,
+            "seal_note": document.seal_note,
+        }
+
+
+class SealIn(Input):
+    """``present``: the document bears its official seal or a valid signature; if not,
+    ``note`` says what is wrong."""
+
+    present: bool
+    note: str = Field("", max_length=10_000)
+
+
+class OfficerNameIn(Input):
+    officer_name: str = Field(..., min_length=1, max_length=200)
 
 
 class MessageIn(Input):
@@ -147,6 +190,19 @@ class ConsentIn(Input):
 class SubmitIn(Input):
     # Where the profile allows it: submit although the checklist is not met, knowingly.
     accept_incomplete: bool = False
+    # The officer has read the exchange's terms (GET /terms); where the profile asks for the
+    # acknowledgement, a submission without it is refused (422, terms_not_acknowledged; HX-15).
+    terms_acknowledged: bool = False
+
+
+class TermsOut(Schema):
+    """The exchange's terms in the caller's language (HX-15); ``text`` is null where the
+    profile has none."""
+
+    acknowledgement_required: bool  # submit with "terms_acknowledged": true
+    text: str | None
+    language: str | None
+    version: str | None  # the SHA-256 of the texts, recorded with an acknowledgement
 
 
 class MessageOut(Schema):
@@ -298,15 +354,44 @@ class CaseDetail(CaseSummary):
     documents: list[DocumentOut]
     actions: list[str]  # what the caller may do now: answer, withdraw, submit...
     decline_reasons: list[str]
+    # What the agency is told of the review's length (HX-14), while it is reviewed; "" where
+    # the profile promises nothing.
+    review_expectation: str
+    # Whether the exchange treats the request as cross-border (JU-12): derived from the
+    # agency's country and the handling entity's jurisdiction, or as staff corrected it.
+    cross_border: bool
 
 
 class StaffCaseDetail(CaseDetail):
     """A case as the exchange's staff see it."""
 
     entity: str | None  # the code of the legal entity handling it (JU-01)
+    documents: list[StaffDocumentOut]  # type: ignore[assignment]
+    complex_at: dt.datetime | None  # marked complex (HX-14): the review clock runs longer
+    complex_reason: str
+    cross_border_detail: CrossBorderOut
     assignee: str | None
     members: list[str]
     subjects: list[str]  # exchange accounts confirmed behind the targets
+
+
+class CrossBorderOut(Schema):
+    """Whether the request is cross-border, and why (JU-12)."""
+
+    value: bool
+    derived: bool  # from the agency's country and the entities' jurisdictions
+    corrected: bool
+    reason: str
+    agency_country: str
+    jurisdictions: list[str]
+
+
+class CrossBorderIn(Input):
+    """``value``: true (cross-border) or false (domestic) against what lers derived, or null
+    back to the derived value; ``reason`` goes on the record."""
+
+    value: bool | None
+    reason: str = Field(..., min_length=1, max_length=10_000)
 
 
 class EntityOut(Schema):
@@ -347,6 +432,9 @@ class DecisionIn(Input):
     message: str = Field("", max_length=10_000)  # decline: to the agency
     question: str = Field("", max_length=10_000)  # request_information: to the agency
     scope: ScopeIn | None = None  # approve: narrower than the request
+    # approve: actions that reach accounts (freeze, preservation, disclosure) although no
+    # account is confirmed in the scope; refused without it.
+    without_accounts: bool = False
 
 
 class ActionCallbackIn(Input):

@@ -65,6 +65,33 @@ def audit_record(
         return event
 
 
+def audit_record_once(
+    *,
+    within: dt.timedelta,
+    actor: Any,
+    action: str,
+    obj: models.Model,
+    case_ref: str = "",
+    payload: dict[str, Any] | None = None,
+) -> AuditEvent | None:
+    """As :func:`audit_record`, unless the same actor's same action on the same object is
+    already on the trail within ``within``: one look that loads many parts (a preview's page
+    images) is one event, not a flood. Checked under the chain's lock, so two parts loading at
+    once still leave one event."""
+    with transaction.atomic():
+        AuditHead.objects.select_for_update().filter(pk=1).first()
+        recent = AuditEvent.objects.filter(
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            actor_id=actor.pk if actor is not None else None,
+            action=action,
+            occurred_at__gte=timezone.now() - within,
+        )
+        if recent.exists():
+            return None
+        return audit_record(actor=actor, action=action, obj=obj, case_ref=case_ref, payload=payload)
+
+
 def _actor_label(actor: Any) -> str:
     if actor is None:
         return SYSTEM

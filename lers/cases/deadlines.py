@@ -62,8 +62,9 @@ def calendar_of(case: Case) -> BusinessCalendar:
 
 
 def _length(case: Case, kind: str) -> tuple[Unit, int]:
-    """The review clock runs to the profile's longest review time (``review_business_days_max``);
-    the shortest (``_min``) is what officers are told to expect at the earliest."""
+    """The review clock runs to the profile's longest review time (``review_business_days_max``;
+    a complex case's longer, ``deadline_extend``); the shortest (``_min``) is what officers are
+    told to expect at the earliest (``lers.cases.selectors.review_expectation``)."""
     sla = active_policy().sla
     if kind == Deadline.Kind.AGENCY_ANSWER:
         return "business_days", sla.information_response_business_days
@@ -139,6 +140,34 @@ def deadline_resume(*, case: Case, kind: str, now: dt.datetime | None = None) ->
             update_fields=["extra_business_days", "extra_seconds", "due_at", "paused_at", "status"]
         )
         _record(deadline, "resumed", status=deadline.status)
+
+
+def deadline_extend(
+    *, case: Case, kind: str, business_days: int, now: dt.datetime | None = None
+) -> Deadline | None:
+    """Lengthens a running or paused business-day clock (a complex case, HX-14): it is due
+    ``business_days`` later, and its warnings go out again before the new due time."""
+    now = now or timezone.now()
+    extended = None
+    for deadline in _clocks(case, kind, (*LIVE, PAUSED)):
+        if deadline.unit != Deadline.Unit.BUSINESS_DAYS:
+            continue
+        previous = deadline.due_at
+        deadline.length += business_days
+        deadline.due_at = _due(deadline)
+        if deadline.status in LIVE:
+            deadline.status = Deadline.Status.RUNNING
+            deadline.status = deadline_status_at(deadline, now)
+        deadline.due_soon_notified = deadline.status == Deadline.Status.DUE_SOON and (
+            deadline.due_soon_notified
+        )
+        deadline.overdue_notified = False
+        deadline.save(
+            update_fields=["length", "due_at", "status", "due_soon_notified", "overdue_notified"]
+        )
+        _record(deadline, "extended", business_days=business_days, previous_due_at=previous)
+        extended = deadline
+    return extended
 
 
 def deadlines_recompute(*, case: Case) -> None:

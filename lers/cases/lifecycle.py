@@ -39,6 +39,21 @@ WORKING = frozenset(
     {State.TRIAGE, State.VERIFICATION, State.LEGAL_REVIEW, State.APPROVED, State.IN_PROGRESS}
 )
 
+# Where the state's name is in the agency's voice, what staff read instead.
+STAFF_STATE_LABELS: dict[State, str] = {
+    State.AWAITING_INFORMATION: _("Awaiting the agency's information"),
+    State.WITHDRAWN: _("Withdrawn by the agency"),
+}
+
+
+def state_label(state: str, *, staff: bool) -> str:
+    """The state's name as the reader's side says it."""
+    known = State(state)
+    if staff and known in STAFF_STATE_LABELS:
+        return STAFF_STATE_LABELS[known]
+    return str(known.label)
+
+
 # What the officer reads next to the state, in plain language.
 EXPLANATIONS: dict[State, str] = {
     State.DRAFT: _("Not sent yet. Complete the checklist and submit when ready."),
@@ -71,6 +86,7 @@ class Guard(models.TextChoices):
     DECLINE_REASONS = "decline_reasons", "one or more of the policy's decline reasons are given"
     ENTITY = "entity", "the case is routed to one of the exchange's entities"
     CALLBACK = "callback", "a confirmed call-back to the directory number, where required (X-04)"
+    SEALS = "seals", "each official document's seal or signature confirmed, where required (JU-18)"
     FEES = "fees", "no fee notice waits for the agency or stands refused (JU-19)"
 
 
@@ -128,7 +144,7 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset({State.VERIFICATION}),
             State.LEGAL_REVIEW,
             _ANALYST,
-            (Guard.STAFF_ON_CASE, Guard.REASON, Guard.CALLBACK),
+            (Guard.STAFF_ON_CASE, Guard.REASON, Guard.CALLBACK, Guard.SEALS),
         ),
         Transition(
             "approve",

@@ -49,6 +49,14 @@ class Case(models.Model):
         URGENT = "urgent", _("Urgent")
         EMERGENCY = "emergency", _("Emergency")
 
+    class MatterType(models.TextChoices):
+        """What a request is about (``lers.policy.schema.MATTER_TYPES``; HX-01, BN-01)."""
+
+        CRIMINAL = "criminal", _("A criminal investigation")
+        CIVIL = "civil", _("A civil matter (litigation, a dispute)")
+        ADMINISTRATIVE = "administrative", _("An administrative or regulatory matter")
+        OTHER = "other", _("Something else")
+
     class Channel(models.TextChoices):
         PORTAL = "portal", _("Portal")
         EMAIL = "email", _("Email intake")
@@ -81,6 +89,10 @@ class Case(models.Model):
     amount_tokens = models.TextField(blank=True)
     amount_usd = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True)
     amount_breakdown = models.TextField(blank=True)
+    # What a freeze asks to hold (a request type whose effect is "freeze"): the assets by their
+    # symbol (USDT, ETH) and how much; the amount above is what the matter involves.
+    freeze_assets = models.JSONField(default=list, blank=True)
+    freeze_amount = models.TextField(blank=True)
     timeframe_start = models.DateTimeField(null=True, blank=True)
     timeframe_end = models.DateTimeField(null=True, blank=True)
     data_categories = models.JSONField(default=list, blank=True)
@@ -88,7 +100,10 @@ class Case(models.Model):
     non_disclosure_until = models.DateField(null=True, blank=True)
     consent_to_disclose = models.BooleanField(default=False)
     consent_to_share_contact = models.BooleanField(default=False)
-    cross_border = models.BooleanField(default=False)
+    # Cross-border is derived from the agency's country and the entity's jurisdiction (JU-12,
+    # ``lers.cases.jurisdiction``); staff may correct it, with a reason. None: as derived.
+    cross_border_corrected = models.BooleanField(null=True, blank=True)
+    cross_border_reason = models.TextField(blank=True)
     language = models.CharField(max_length=10, default="en")
     callback_slots = models.TextField(blank=True)
     services = models.ManyToManyField(Service, related_name="cases", blank=True)
@@ -106,6 +121,26 @@ class Case(models.Model):
         related_name="assigned_cases",
     )
     decline_reasons = models.JSONField(default=list, blank=True)
+    # What the request is about (criminal, civil, ...), where the profile serves criminal
+    # matters only (HX-01, BN-01; ``lers.policy.schema.MATTER_TYPES``).
+    matter_type = models.CharField(max_length=20, blank=True, choices=MatterType.choices)
+    # Why the profile held the request for a person at submission (``lers.agencies.served``),
+    # each {"code", "reason"}; it goes to verification once staff clear it with a note.
+    served_holds = models.JSONField(default=list, blank=True)
+    served_hold_note = models.TextField(blank=True)
+    served_hold_cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    served_hold_cleared_at = models.DateTimeField(null=True, blank=True)
+    # The version (SHA-256) of the exchange's terms the officer acknowledged at submission (HX-15).
+    terms_version = models.CharField(max_length=64, blank=True)
+    terms_acknowledged_at = models.DateTimeField(null=True, blank=True)
+    # Marked complex by staff, with a reason (HX-14): the review clock runs longer.
+    complex_at = models.DateTimeField(null=True, blank=True)
+    complex_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    complex_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -163,6 +198,13 @@ def _document_path(instance: Document, filename: str) -> str:
 class Document(models.Model):
     """A file attached to a case: a court order, an officer's ID, a fund-flow sheet..."""
 
+    class Seal(models.TextChoices):
+        """The analyst's check of an official document (JU-18, HX-05)."""
+
+        UNCHECKED = "unchecked", _("Not checked")
+        PRESENT = "present", _("Seal or signature confirmed")
+        MISSING = "missing", _("No seal or signature")
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
     # Set when the file came attached to a message of the thread.
     message = models.ForeignKey(
@@ -178,6 +220,14 @@ class Document(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # Whose ID this is, for an officer's ID (JU-07): the checklist counts distinct officers.
+    officer_name = models.CharField(max_length=200, blank=True)
+    seal = models.CharField(max_length=10, choices=Seal.choices, default=Seal.UNCHECKED)
+    seal_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    seal_checked_at = models.DateTimeField(null=True, blank=True)
+    seal_note = models.TextField(blank=True)
 
     def __str__(self) -> str:
         return f"{self.doc_type}: {self.original_name}"

@@ -26,7 +26,10 @@ class Step(StrEnum):
     WORK = "work"  # messages, documents, resolution, notices, watched addresses
     ASSIGN = "assign"  # add a colleague to the case, hand it over
     ROUTE = "route"
+    HOLD_CLEAR = "hold_clear"  # let a request the profile held go on (JU-02, HX-01, BN-01)
     CALLBACK = "callback"  # record a verification call-back
+    DOCUMENT_CHECK = "document_check"  # a document's seal or signature, whose ID it is
+    MARK_COMPLEX = "mark_complex"  # a complex case's review runs longer (HX-14)
     FEE_NOTICE = "fee_notice"
     FREEZE_REQUEST = "freeze_request"
     FREEZE_APPROVE = "freeze_approve"
@@ -44,7 +47,10 @@ STEP_ROLES: dict[Step, frozenset[Role]] = {
     Step.WORK: CASE_WORKERS,
     Step.ASSIGN: CASE_WORKERS,
     Step.ROUTE: frozenset({Role.INTAKE_ANALYST, Role.LEGAL_REVIEWER}),
+    Step.HOLD_CLEAR: frozenset({Role.INTAKE_ANALYST, Role.LEGAL_REVIEWER}),
     Step.CALLBACK: frozenset({Role.INTAKE_ANALYST, Role.LEGAL_REVIEWER}),
+    Step.DOCUMENT_CHECK: frozenset({Role.INTAKE_ANALYST, Role.LEGAL_REVIEWER}),
+    Step.MARK_COMPLEX: frozenset({Role.INTAKE_ANALYST, Role.LEGAL_REVIEWER}),
     Step.FEE_NOTICE: frozenset({Role.LEGAL_REVIEWER}),
     Step.FREEZE_REQUEST: CASE_WORKERS,
     Step.FREEZE_APPROVE: frozenset({Role.APPROVER}),
@@ -69,6 +75,11 @@ def is_on_case(user: User, case: Case) -> bool:
 def require_on_case(user: User, case: Case) -> None:
     if not is_on_case(user, case):
         raise NotPermitted(_("you are not assigned to this case"))
+
+
+def role_allows(user: User, step: Step) -> bool:
+    """The user's roles allow the step on some case (whether on this one: ``may``)."""
+    return bool(roles_of(user) & STEP_ROLES[step])
 
 
 def may(user: User, step: Step, case: Case) -> bool:

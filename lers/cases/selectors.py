@@ -6,7 +6,18 @@ from enum import StrEnum
 
 from django.apps import apps
 from django.db.models import Case as SqlCase
-from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +50,40 @@ def cases_for_officer(user: User) -> QuerySet[Case]:
     if not officer.is_agency_admin:
         cases = cases.filter(officers=officer)
     return cases.select_related("agency", "entity").order_by("-created_at")
+
+
+# The officer acts next: a draft to finish, a question to answer.
+OFFICER_ACTS = (State.DRAFT, State.AWAITING_INFORMATION)
+
+
+def officer_case_list(
+    user: User, *, search: str = "", state: str = "", published_review: bool = False
+) -> QuerySet[Case]:
+    """The officer's list: ``search`` in the reference, the title, the agency's case number
+    and the identifiers the request names; annotated with the next due date the agency is
+    told of (the review clock only where the profile publishes it) and ``fee_waiting`` (a fee
+    notice the agency has to answer)."""
+    cases = cases_for_officer(user)
+    text = search.strip()
+    if text:
+        named = Target.objects.filter(Q(value__iexact=text) | Q(normalised__iexact=text))
+        cases = cases.filter(
+            Q(reference__icontains=text)
+            | Q(title__icontains=text)
+            | Q(agency_case_number__icontains=text)
+            | Q(pk__in=named.values("case_id"))
+        )
+    if state:
+        cases = cases.filter(state=state)
+    told = Q(deadlines__status__in=Deadline.LIVE)
+    if not published_review:
+        told &= ~Q(deadlines__kind=Deadline.Kind.REVIEW)
+    return cases.annotate(
+        next_due=Min("deadlines__due_at", filter=told),
+        fee_waiting=Exists(
+            FeeNotice.objects.filter(case=OuterRef("pk"), status=FeeNotice.Status.ISSUED)
+        ),
+    )
 
 
 def case_get_for_officer(user: User, reference: str) -> Case:
@@ -157,21 +202,92 @@ def case_overview(user: User) -> QuerySet[Case]:
     )
 
 
+class QueueOrder(StrEnum):
+    URGENCY = "urgency"  # emergency and urgent first, then oldest submission first
+    DUE = "due"  # the soonest live clock first; cases with none last
+    NEWEST = "newest"
+
+
+QUEUE_ORDER_LABELS: dict[QueueOrder, Promise] = {
+    QueueOrder.URGENCY: _("Urgency, then oldest"),
+    QueueOrder.DUE: _("Due soonest"),
+    QueueOrder.NEWEST: _("Newest"),
+}
+
+
+def _search_filter(user: User, text: str) -> Q:
+    """A case by its reference, the agency's name or an officer's name or email; and, among the
+    cases whose data the user may read, by an identifier the request names (address, TXID,
+    UID, email, phone) or an account confirmed behind it."""
+    text = text.strip()
+    if not text:
+        return Q()
+    by_people = Case.objects.filter(
+        Q(officers__user__username__icontains=text)
+        | Q(officers__user__email__icontains=text)
+        | Q(officers__user__first_name__icontains=text)
+        | Q(officers__user__last_name__icontains=text)
+    ).values("pk")
+    readable = cases_for_staff(user).values("pk")
+    by_target = Target.objects.filter(
+        Q(value__iexact=text) | Q(normalised__iexact=text), case__in=readable
+    ).values("case_id")
+    by_account = SubjectMatch.objects.filter(
+        uid=text, status=SubjectMatch.Status.CONFIRMED, target__case__in=readable
+    ).values("target__case_id")
+    return (
+        Q(reference__icontains=text)
+        | Q(title__icontains=text, pk__in=readable)
+        | Q(agency__name__icontains=text)
+        | Q(pk__in=by_people)
+        | Q(pk__in=by_target)
+        | Q(pk__in=by_account)
+    )
+
+
 def staff_queue(
-    user: User, queue: Queue = Queue.ALL, *, state: str = "", profile: str = ""
+    user: User,
+    queue: Queue = Queue.ALL,
+    *,
+    state: str = "",
+    profile: str = "",
+    search: str = "",
+    order: QueueOrder = QueueOrder.URGENCY,
 ) -> QuerySet[Case]:
-    """One queue, emergency and urgent first, then oldest submission first."""
+    """One queue, filtered by state, profile and a search, in the order asked."""
     cases = case_overview(user).filter(_queue_filter(queue, user))
     if state:
         cases = cases.filter(state=state)
     if profile:
         cases = cases.filter(policy_profile=profile)
+    if search.strip():
+        cases = cases.filter(_search_filter(user, search))
+    if order is QueueOrder.DUE:
+        cases = cases.annotate(
+            next_due=Min("deadlines__due_at", filter=Q(deadlines__status__in=Deadline.LIVE))
+        ).order_by(F("next_due").asc(nulls_last=True), "urgency_rank", "pk")
+    elif order is QueueOrder.NEWEST:
+        cases = cases.order_by("-submitted_at", "-pk")
     return cases
 
 
-def queue_counts(user: User, *, state: str = "", profile: str = "") -> dict[Queue, int]:
+def queue_profiles() -> list[str]:
+    """The policy profiles the open cases were submitted under (a deployment that changed
+    profile keeps cases of the old one)."""
+    return sorted(
+        set(
+            Case.objects.filter(state__in=[s.value for s in OPEN])
+            .exclude(state=State.DRAFT)
+            .values_list("policy_profile", flat=True)
+        )
+    )
+
+
+def queue_counts(
+    user: User, *, state: str = "", profile: str = "", search: str = ""
+) -> dict[Queue, int]:
     """The front page's counts, under the same filters as the list: one aggregate query."""
-    overview = staff_queue(user, Queue.ALL, state=state, profile=profile)
+    overview = staff_queue(user, Queue.ALL, state=state, profile=profile, search=search)
     counts = overview.aggregate(
         **{q.value: Count("pk", filter=_queue_filter(q, user), distinct=True) for q in Queue}
     )
@@ -305,6 +421,15 @@ def fee_notice_get_for_officer(user: User, reference: str, pk: int) -> FeeNotice
 
 def approved_scope(case: Case) -> ApprovedScope | None:
     return ApprovedScope.objects.filter(case=case).first()
+
+
+def case_workers() -> QuerySet[User]:
+    """Active staff who work on cases (whom a case can be assigned to)."""
+    return (
+        User.objects.filter(is_active=True, role_grants__role__in=[r.value for r in CASE_WORKERS])
+        .distinct()
+        .order_by("username")
+    )
 
 
 def staff_colleagues(case: Case) -> QuerySet[User]:

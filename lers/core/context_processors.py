@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -21,4 +22,10 @@ def policy(request: HttpRequest) -> dict[str, Any]:
         # only those.
         "freeze_rules": active_policy().freeze,
         "lers_staff": is_staff_member(request.user) if hasattr(request, "user") else False,
+        # The languages the profile offers on its pages (``languages.portal``).
+        "portal_languages": [
+            (code, name)
+            for code, name in settings.LANGUAGES
+            if code in active_policy().languages.portal
+        ],
     }

@@ -1,11 +1,16 @@
-"""How every stored file leaves lers: as an attachment, never rendered by the browser."""
+"""How every stored file leaves lers: as an attachment, never rendered by the browser; a
+preview (an image checked or made by :mod:`lers.core.preview`) inline, sandboxed."""
 
 from __future__ import annotations
 
-from typing import IO
+from typing import IO, Any
 
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
+from django.utils.translation import gettext as _
+
+from lers.core.errors import NotFound
+from lers.core.preview import PreviewUnavailable, preview_page, preview_pages
 
 
 def attachment_response(
@@ -21,3 +26,71 @@ def attachment_response(
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# A preview is shown in the page, so it is locked down as far as an image can be: no script,
+# no sub-resource, no type guessing, and never kept by the browser or a proxy.
+PREVIEW_HEADERS = {
+    "Content-Security-Policy": "sandbox; default-src 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
+
+
+def preview_response(data: bytes, *, content_type: str) -> HttpResponse:
+    """An image checked by :mod:`lers.core.preview` (never raw evidence of another type), inline."""
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = "inline"
+    for name, value in PREVIEW_HEADERS.items():
+        response[name] = value
+    return response
+
+
+def preview_refused_response(message: str, *, status: int = 422) -> HttpResponse:
+    """Why there is no preview, as plain text with the same headers (an ``<img>`` shows its
+    alt text; the preview page shows the message)."""
+    response = HttpResponse(message, content_type="text/plain; charset=utf-8", status=status)
+    for name, value in PREVIEW_HEADERS.items():
+        response[name] = value
+    return response
+
+
+def preview_image(file: FieldFile, *, name: str, content_type: str, page: int) -> HttpResponse:
+    """Page ``page`` of a stored file as an inline image, or the reason there is none."""
+    try:
+        with file.open("rb") as opened:
+            image = preview_page(opened, name=name, content_type=content_type, page=page)
+    except PreviewUnavailable as exc:
+        return preview_refused_response(exc.message)
+    except OSError:
+        return preview_refused_response(_unreadable(name))
+    return preview_response(image.data, content_type=image.content_type)
+
+
+def preview_context(
+    file: FieldFile, *, name: str, content_type: str, page: int, image_url: str
+) -> dict[str, Any]:
+    """What the preview page shows: the page image and its neighbours, or why there is none.
+    A page the file does not have is a 404."""
+    context: dict[str, Any] = {"name": name, "page": page, "pages": None, "unavailable": ""}
+    try:
+        with file.open("rb") as opened:
+            pages = preview_pages(opened, name=name, content_type=content_type)
+    except PreviewUnavailable as exc:
+        return {**context, "unavailable": exc.message}
+    except OSError:
+        return {**context, "unavailable": _unreadable(name)}
+    if page > pages.shown:
+        raise NotFound("no such page")
+    return {
+        **context,
+        "pages": pages,
+        "image_url": f"{image_url}?page={page}",
+        "previous": page - 1 if page > 1 else None,
+        "next": page + 1 if page < pages.shown else None,
+    }
+
+
+def _unreadable(name: str) -> str:
+    return _("%(name)s could not be shown; download it to read it.") % {"name": name}

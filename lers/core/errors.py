@@ -40,6 +40,22 @@ class NotPermitted(DomainError):
     code = "not_permitted"
 
 
+class NotServed(DomainError):
+    """The profile does not serve this requester or this request (JU-02, HX-01, HX-03, BN-01):
+    the message says why, for the person refused."""
+
+    http_status = 403
+    code = "not_served"
+
+
+class TermsNotAcknowledged(DomainError):
+    """The profile's terms are to be acknowledged before this step (HX-15); the details carry
+    the text and its version."""
+
+    http_status = 422
+    code = "terms_not_acknowledged"
+
+
 class NotFound(DomainError):
     """No such object within what the actor may see (another agency's case is one of these)."""
 

@@ -6,10 +6,13 @@ from typing import Protocol
 
 from django.utils.translation import get_language
 
+from lers.policy.completeness import traditional
+
 
 class Labelled(Protocol):
     label: str
     label_zh: str
+    label_zh_hant: str | None
 
 
 def wants_chinese() -> bool:
@@ -17,8 +20,13 @@ def wants_chinese() -> bool:
 
 
 def localised(item: Labelled) -> str:
-    """The policy's Chinese label for a Chinese reader (profiles carry one Chinese text)."""
-    return item.label_zh if wants_chinese() else item.label
+    """The policy's label in the reader's language: its traditional text for a zh-Hant reader
+    (the simplified one where the profile has none), its simplified text for a zh-Hans one."""
+    if not wants_chinese():
+        return item.label
+    if traditional(get_language() or "") and item.label_zh_hant:
+        return item.label_zh_hant
+    return item.label_zh
 
 
 def document_type_choices() -> list[tuple[str, str]]:

@@ -22,7 +22,7 @@ from lers.accounts.models import Role, User
 from lers.accounts.services import role_grant
 from lers.agencies.models import Agency, Officer
 from lers.cases import services as cases
-from lers.cases.models import Case, Entity
+from lers.cases.models import Case, Entity, SubjectMatch
 from lers.cases.services.entities import entities_sync
 from lers.core.policy import active_policy
 from lers.demo import exchange as demo_exchange
@@ -182,6 +182,7 @@ def complete_request(
         case=case,
         by=officer.user,
         changes={
+            "matter_type": "criminal",
             "legal_basis": "Criminal investigation under the applicable criminal procedure law.",
             "legal_clauses": "Art. 1–3 (demo)",
             "summary": "Victims transferred funds to addresses later deposited to the exchange.",
@@ -199,8 +200,9 @@ def complete_request(
     )
     for kind, value, chain in targets or DEFAULT_TARGETS:
         cases.target_add(case=case, by=officer.user, kind=kind, value=value, chain=chain)
+    officer_ids = active_policy().officer_id_documents()
     for gap in cases.case_checklist(case):
-        for _ in range(gap.documents_need - gap.documents_have):
+        for index in range(gap.documents_have, gap.documents_need):
             doc_type = gap.documents_any_of[0]
             cases.document_add(
                 case=case,
@@ -209,7 +211,22 @@ def complete_request(
                 name=f"{doc_type}.pdf",
                 content=DEMO_PDF,
                 content_type="application/pdf",
+                # Officers' IDs count by officer (JU-07): the officer's own, then colleagues'.
+                officer_name=_officer_named(officer, index) if doc_type in officer_ids else "",
             )
+
+
+def _officer_named(officer: Officer, index: int) -> str:
+    own = officer.user.get_full_name() or officer.user.username
+    return own if index == 0 else f"{own}'s colleague {index}"
+
+
+def seals_confirm(case: Case, by: User) -> None:
+    """The analyst confirms the seal or signature of each official document (JU-18, HX-05),
+    as verification requires under a profile that asks for it."""
+    sealed = active_policy().sealed_documents()
+    for document in case.documents.filter(doc_type__in=sealed, seal="unchecked"):
+        cases.document_seal_check(document=document, by=by, present=True)
 
 
 def _walk(case: Case, officer: Officer, path: list[str], staff: dict[str, User]) -> None:
@@ -217,7 +234,8 @@ def _walk(case: Case, officer: Officer, path: list[str], staff: dict[str, User])
     policy = active_policy()
     for step in path:
         if step == "submit":
-            cases.case_submit(case=case, by=officer.user)
+            # The demo officer reads and acknowledges the terms where the profile asks (HX-15).
+            cases.case_submit(case=case, by=officer.user, terms_acknowledged=True)
         elif step == "triage":
             cases.case_start_triage(case=case, by=analyst)
             for colleague in ("reviewer", "approver", "operator"):
@@ -231,6 +249,7 @@ def _walk(case: Case, officer: Officer, path: list[str], staff: dict[str, User])
             if case.entity is None:
                 cases.case_route(case=case, by=analyst, entity=Entity.objects.first())
             cases.case_send_to_verification(case=case, by=analyst)
+            seals_confirm(case, analyst)
             cases.callback_record(
                 case=case,
                 by=analyst,
@@ -244,6 +263,13 @@ def _walk(case: Case, officer: Officer, path: list[str], staff: dict[str, User])
         elif step == "review":
             pass  # the case now waits in legal review
         elif step == "approve":
+            # The analyst finds the accounts behind the targets and confirms the exact matches,
+            # so the approved scope names them (a freeze or production of nobody is refused).
+            cases.case_resolve_targets(case=case, by=analyst)
+            for match in SubjectMatch.objects.filter(
+                target__case=case, exact=True, status=SubjectMatch.Status.PROPOSED
+            ):
+                cases.subject_decide(match=match, by=analyst, confirm=True)
             cases.case_approve(case=case, by=reviewer, note="Approved for KYC and deposits only.")
         elif step == "decline":
             reason = next(iter(policy.decline_reasons))

@@ -245,6 +245,35 @@ def _memo(text: str) -> Iterator[Candidate]:
         yield m.start(group), m.end(group), contact.memo(value)
 
 
+# The words that name a user ID in a letter, before the ID itself ("UID 10000042", "User ID:
+# 10000042", "用户ID：10000042"); the exchange's own name for them comes from its profile.
+UID_LABELS = ("UID", "user ID", "用户ID", "用戶ID")
+_UID_TOKEN = r"([0-9A-Za-z][0-9A-Za-z_-]{0,63})(?![0-9A-Za-z])"
+
+
+@functools.lru_cache(maxsize=64)
+def _uid_label_re(labels: tuple[str, ...]) -> re.Pattern[str]:
+    words = sorted({label.strip() for label in labels if label.strip()}, key=len, reverse=True)
+    # "user ID", "user-ID", "userID"; "UIDs"; then a colon, a hash, a dash or spaces.
+    names = "|".join(r"[\s_-]*".join(map(re.escape, w.split())) for w in words)
+    return re.compile(rf"(?i)(?<![A-Za-z])(?:{names})s?(?![A-Za-z])[\s:：#=-]{{0,4}}{_UID_TOKEN}")
+
+
+def _labelled_uid(pattern: str, label: str | None) -> Finder:
+    """User IDs named as such in the text. The profile's pattern is anchored (it checks one
+    value): searched unlabelled it would find nothing, and unanchored it would find every
+    case number and phone number of the right length; a label says the digits are a UID."""
+    compiled = _uid_label_re((*UID_LABELS, *((label,) if label else ())))
+
+    def find(text: str) -> Iterator[Candidate]:
+        for m in compiled.finditer(text):
+            verdict = contact.user_id(m.group(1), pattern)
+            if verdict is not None:
+                yield m.start(1), m.end(1), verdict
+
+    return find
+
+
 def _uid(pattern: str) -> Finder:
     compiled = re.compile(rf"(?<![{_A}])(?:{pattern})(?![{_A}])")
 
@@ -325,16 +354,19 @@ def extract(
     hints: Hints | None = None,
     default_region: str | None = None,
     uid_pattern: str | None = None,
+    uid_label: str | None = None,
 ) -> list[Found]:
     """Every identifier in ``text``, in order, each with its span in ``text``.
 
     ``default_region`` (ISO country of the requesting agency) lets phone numbers be written
-    without a country code; ``uid_pattern`` is the exchange's user-id regex from its policy.
-    ``hints`` carries both at once; a keyword given explicitly wins.
+    without a country code; ``uid_pattern`` is the exchange's user-id regex from its policy,
+    and ``uid_label`` its name for a user ID, which (like "UID" or "用户ID") marks one in text.
+    ``hints`` carries them at once; a keyword given explicitly wins.
     """
     if hints is not None:
         default_region = default_region or hints.default_region
         uid_pattern = uid_pattern or hints.uid_pattern
+        uid_label = uid_label or hints.uid_label
     norm = _normalise(text)
     finders = (
         *_ADDRESS_FINDERS,
@@ -343,7 +375,7 @@ def extract(
         _ipv6,
         _phone(default_region),
         _memo,
-        *((_uid(uid_pattern),) if uid_pattern else ()),
+        *((_uid(uid_pattern), _labelled_uid(uid_pattern, uid_label)) if uid_pattern else ()),
     )
     candidates = _run(finders, norm, text)
     joined = _join_lines(norm)

@@ -123,7 +123,9 @@ class Found:
 @dataclass(frozen=True)
 class Hints:
     """What the caller knows about the text: the agency's country (phones written without a
-    country code) and the exchange's user-id pattern (from its policy profile)."""
+    country code), the exchange's user-id pattern and the name it gives its user IDs (from its
+    policy profile: "Ju.com UID")."""
 
     default_region: str | None = None
     uid_pattern: str | None = None
+    uid_label: str | None = None

@@ -29,6 +29,13 @@ from lers.accounts.models import Role, User
 from lers.accounts.roles import roles_of
 from lers.agencies.models import Agency, Officer
 from lers.agencies.registry import domain_covers
+from lers.agencies.served import (
+    Finding,
+    agency_domain_finding,
+    email_finding,
+    served_record,
+    verdict,
+)
 from lers.agencies.services.registry import domain_registry
 from lers.audit.services import audit_record
 from lers.cases.notifications import case_url
@@ -78,7 +85,15 @@ def _examine(
     if signature.status != "pass":
         reasons.append(f"DKIM {signature.status}: {signature.reason}")
     check = domain_registry().check(address or "invalid@invalid")
-    if check.status != "registry":
+    # Whom the profile serves (HX-03, JU-03): an address it does not take is held for a person,
+    # or refused with an answer, but only once the message is otherwise sound (see _take).
+    served = email_finding(check)
+    refusal = ""
+    if served is not None and served.outcome == "refuse":
+        refusal = served.reason
+    elif served is not None:
+        reasons.append(f"From domain {check.status}: {check.reason}. {served.reason}")
+    elif check.status in ("lookalike", "invalid"):  # X-05, whatever the profile takes
         reasons.append(f"From domain {check.status}: {check.reason}")
     aligned = (
         signature.status == "pass" and bool(domain) and domain_covers(domain, signature.domain)
@@ -118,6 +133,8 @@ def _examine(
         "aligned": aligned,
         "parsed": _clean(parsed),
         "attachments": _clean(_attachments(message)),
+        "refusal": clean_text(refusal),
+        "served": served if served is not None and served.outcome == "hold" else None,
     }, [clean_text(r) for r in reasons]
 
 
@@ -219,19 +236,48 @@ def _take(
     except Exception as exc:  # a message too broken to read still waits for a person
         fields = {"dkim": IntakeMessage.Dkim.NONE}
         reasons = [clean_text(f"the message could not be read: {type(exc).__name__}: {exc}")[:500]]
+    refusal, held = fields.pop("refusal", ""), fields.pop("served", None)
+    if refusal and (reasons or "email" not in active_policy().intake.channels):
+        # A sender whose message fails other checks may not be who it says, and a profile that
+        # takes no email answers none: no answer, a person looks.
+        reasons.append(f"From domain {fields.get('domain_status')}: {refusal}")
+        refusal = ""
     try:
         intake = _store(
             raw, digest, message_id=message_id, source=source, reasons=reasons, fields=fields
         )
     except IntegrityError:  # taken at the same moment by another poll
         return IntakeMessage.objects.get(message_id=message_id), False
-    if intake.status == IntakeMessage.Status.ACCEPTED:
+    if held is not None:
+        served_record(
+            verdict(held), door="email", actor=None, obj=intake, email_domain=intake.from_domain
+        )
+    if intake.status == IntakeMessage.Status.ACCEPTED and refusal:
+        _refuse(intake, refusal)
+    elif intake.status == IntakeMessage.Status.ACCEPTED:
         try:
             _to_case(intake, message)
         except Exception as exc:  # the message stays, waiting for a person
             log.exception("intake %s: no draft case", intake.pk)
             _queue(intake, [f"no draft case could be made: {type(exc).__name__}: {exc}"[:500]])
     return intake, True
+
+
+def _refuse(intake: IntakeMessage, reason: str) -> None:
+    """The profile does not take this sender (HX-03): no case; the sender is told why."""
+    decided = verdict(Finding("non_government_email", "refuse", reason))
+    with transaction.atomic():
+        intake.status = IntakeMessage.Status.DONE
+        intake.reasons = [*intake.reasons, f"refused: {reason}"]
+        intake.save(update_fields=["status", "reasons"])
+        served_record(
+            decided, door="email", actor=None, obj=intake, email_domain=intake.from_domain
+        )
+        mail_enqueue(
+            to=[intake.from_address],
+            template="intake_refused",
+            context={"subject": intake.subject, "reason": reason},
+        )
 
 
 def intake_user() -> User:
@@ -287,6 +333,8 @@ def _to_case(intake: IntakeMessage, message: EmailMessage) -> None:
     if agency is None:
         _queue(intake, ["sender's agency unknown: no agency lists this domain"])
         return
+    # An agency that lists no domains cannot vouch for its officer's address: a person looks.
+    unvouched = agency_domain_finding(agency, intake.from_address) if officer else None
     parsed = intake.parsed
     by = officer.user if officer is not None else intake_user()
     attachments = [
@@ -309,6 +357,8 @@ def _to_case(intake: IntakeMessage, message: EmailMessage) -> None:
     reasons = [f"attachment {name!r} refused: {why}" for name, why in made.refused]
     if officer is None:
         reasons.append("the sender is not a registered officer: verify before acting")
+    if unvouched is not None:
+        reasons.append(unvouched.reason)
     with transaction.atomic():
         intake.case = made.case
         intake.status = IntakeMessage.Status.QUEUED if reasons else IntakeMessage.Status.DONE
@@ -321,6 +371,14 @@ def _to_case(intake: IntakeMessage, message: EmailMessage) -> None:
             case_ref=made.case.reference,
             payload={"documents": made.documents, "targets": made.targets, "refused": made.refused},
         )
+        if unvouched is not None:
+            served_record(
+                verdict(unvouched),
+                door="email",
+                actor=None,
+                obj=intake,
+                case_ref=made.case.reference,
+            )
         mail_enqueue(
             to=[intake.from_address],
             template="intake_acknowledged",

@@ -20,6 +20,14 @@ class RequestFacts:
     language: str = "en"
     documents: Mapping[str, int] = field(default_factory=dict)  # document type -> count
     fields: frozenset[str] = frozenset()  # request fields that are filled in
+    # document type -> the officers its documents name (``officer_key``), for officers' IDs
+    officers_named: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+
+def officer_key(name: str) -> str:
+    """An officer's name as the count of distinct officers compares it (JU-07): case and
+    spacing do not make another officer."""
+    return " ".join(name.split()).casefold()
 
 
 @dataclass(frozen=True)
@@ -39,9 +47,19 @@ class Gap:
         return self.requirement.ref
 
     def message(self, language: str = "en") -> str:
-        return (
-            self.requirement.message_zh if language.startswith("zh") else self.requirement.message
-        )
+        """The requirement's message for a reader of ``language`` (zh-Hant: the profile's
+        traditional text, else its simplified one)."""
+        rule = self.requirement
+        if not language.lower().startswith("zh"):
+            return rule.message
+        if traditional(language) and rule.message_zh_hant:
+            return rule.message_zh_hant
+        return rule.message_zh
+
+
+def traditional(language: str) -> bool:
+    """A reader of traditional characters (zh-Hant, zh-HK, zh-TW, zh-MO)."""
+    return language.lower().startswith(("zh-hant", "zh-hk", "zh-tw", "zh-mo"))
 
 
 def _applies(rule: Requirement, facts: RequestFacts, policy: Policy) -> bool:
@@ -71,8 +89,15 @@ def evaluate(policy: Policy, facts: RequestFacts) -> list[Gap]:
     for rule in policy.requirements:
         if not _applies(rule, facts, policy):
             continue
-        have = sum(facts.documents.get(code, 0) for code in rule.documents_any_of)
-        need = rule.min_count if rule.documents_any_of else 0
+        if rule.count == "distinct_officers":
+            # "At least two officers' work IDs": two files of one officer are one officer.
+            named = set[str]().union(
+                *(facts.officers_named.get(code, frozenset()) for code in rule.documents_any_of)
+            )
+            have, need = len(named), policy.officer_verification.min_officer_ids
+        else:
+            have = sum(facts.documents.get(code, 0) for code in rule.documents_any_of)
+            need = rule.min_count if rule.documents_any_of else 0
         missing_fields = tuple(name for name in rule.fields if name not in facts.fields)
         if have < need or missing_fields:
             gaps.append(

@@ -111,6 +111,20 @@ def _cross_references(policy: Policy) -> Iterator[tuple[str, str]]:
     yield from known_documents(
         "cross_border.channel_documents_any_of", policy.cross_border.channel_documents_any_of
     )
+    written = policy.served.personal_email_with_written_authorisation
+    if written is not None:
+        key = "served.personal_email_with_written_authorisation"
+        if written not in policy.officer_verification.proof_of_authority_any_of:
+            yield (
+                key,
+                (
+                    f"{written!r} is not one of officer_verification.proof_of_authority_any_of, "
+                    "so an access request could not carry it"
+                ),
+            )
+        if policy.served.non_government_email == "accept":
+            # Every address is accepted already: the exception would never act.
+            yield key, "needs served.non_government_email = refuse or hold"
     seen_ids: set[str] = set()
     for index, rule in enumerate(policy.requirements):
         key = f"requirements.{index}"
@@ -123,6 +137,15 @@ def _cross_references(policy: Policy) -> Iterator[tuple[str, str]]:
         yield from known_documents(f"{key}.documents_any_of", rule.documents_any_of)
         if not rule.documents_any_of and not rule.fields:
             yield key, "a requirement needs documents_any_of or fields"
+        if rule.count == "distinct_officers":
+            if not rule.documents_any_of:
+                yield f"{key}.count", "distinct_officers counts the officers documents name"
+            if "min_count" in rule.model_fields_set:
+                yield (
+                    f"{key}.min_count",
+                    "the number of officers is officer_verification.min_officer_ids",
+                )
+    yield from _acting_keys(policy)
     for code in policy.email_subject.request_types:
         if code not in types:
             yield f"email_subject.request_types.{code}", f"unknown request type {code!r}"
@@ -158,3 +181,27 @@ def _cross_references(policy: Policy) -> Iterator[tuple[str, str]]:
             zoneinfo.ZoneInfo(entity.timezone)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             yield f"entities.{index}.timezone", f"unknown time zone {entity.timezone!r}"
+
+
+def _acting_keys(policy: Policy) -> Iterator[tuple[str, str]]:
+    """Keys that would decide nothing as written: a number no rule counts, a check with
+    nothing to check, a permission with no length."""
+    counted = any(r.count == "distinct_officers" for r in policy.requirements)
+    if policy.officer_verification.min_officer_ids and not counted:
+        yield (
+            "officer_verification.min_officer_ids",
+            'no requirement counts officers\' IDs (count = "distinct_officers")',
+        )
+    sealed = [code for code, t in policy.document_types.items() if t.bears_seal]
+    if policy.formats.seal_or_signature == "not_required" and sealed:
+        yield (
+            f"document_types.{sealed[0]}.bears_seal",
+            'formats.seal_or_signature is "not_required": nothing would check it',
+        )
+    elif policy.formats.seal_or_signature != "not_required" and not sealed:
+        yield "formats.seal_or_signature", "no document type bears_seal"
+    sla = policy.sla
+    if sla.complex_cases_may_take_longer and sla.complex_extra_business_days is None:
+        yield "sla.complex_extra_business_days", "say how much longer a complex case may take"
+    if not sla.complex_cases_may_take_longer and sla.complex_extra_business_days is not None:
+        yield "sla.complex_extra_business_days", "needs sla.complex_cases_may_take_longer"

@@ -9,6 +9,8 @@ Django so the profile can be checked anywhere (``lers policy check FILE``).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import re
 from typing import Literal
 
@@ -35,6 +37,7 @@ REQUEST_FIELDS: frozenset[str] = frozenset(
         "callback_slots",
         "officer_contacts",
         "data_categories",
+        "matter_type",
     }
 )
 Urgency = Literal["standard", "urgent", "emergency"]
@@ -56,6 +59,9 @@ class Label(Strict):
 
     label: str = Field(min_length=1)
     label_zh: str = Field(min_length=1)
+    # The same in traditional characters, as the profile writes it (zh-Hant readers); the
+    # simplified text where the profile has none.
+    label_zh_hant: str | None = Field(default=None, min_length=1)
     ref: list[str] = []
 
 
@@ -68,28 +74,73 @@ class ProfileMeta(Strict):
     refs: list[str] = []
 
 
-class Served(Strict):
-    """Who may use the system at all (JU-02, HX-01, BN-01)."""
+# The capacities an officer's access request names (JU-02, HX-01, BN-01); a profile serves some.
+RequesterKind = Literal["law_enforcement", "government_official", "private_party", "civil_litigant"]
+REQUESTER_KINDS: tuple[RequesterKind, ...] = (
+    "law_enforcement",
+    "government_official",
+    "private_party",
+    "civil_litigant",
+)
+# What a request is about, where the profile serves criminal matters only (HX-01, BN-01).
+MatterType = Literal["criminal", "civil", "administrative", "other"]
+MATTER_TYPES: tuple[MatterType, ...] = ("criminal", "civil", "administrative", "other")
+PortalLanguage = Literal["en", "zh-hans", "zh-hant"]
 
-    requester_kinds: list[Code] = Field(min_length=1)
+
+def _distinct_kinds(value: list[RequesterKind]) -> list[RequesterKind]:
+    if len(set(value)) != len(value):
+        raise ValueError("a kind is named twice")
+    return value
+
+
+class Served(Strict):
+    """Who is served, and what each door (the access request, email intake, the submission of
+    a request) does with a requester or a request the profile does not serve (JU-02, HX-01,
+    HX-03, BN-01).
+
+    ``requester_kinds``: the capacities served; an access request names its own.
+    ``criminal_matters_only``: a request names its matter type and only a criminal one is served.
+    ``not_served``: a requester or a matter not served is refused (the reason shown to the
+    person) or held for staff (the reason recorded; staff clear the hold with a note, or decline).
+    ``non_government_email``: an address outside the government-domain registry is refused,
+    held for staff, or accepted (staff still see the registry's verdict, X-05).
+    ``personal_email_with_written_authorisation``: the document type by which a personal address
+    is accepted with written authorisation from the agency's government mailbox; such an address
+    is held until staff have checked that document. Absent: no such exception."""
+
+    requester_kinds: list[RequesterKind] = Field(min_length=1)
     criminal_matters_only: bool
-    private_parties_refused: bool
+    not_served: Literal["refuse", "hold"]
+    non_government_email: Literal["refuse", "hold", "accept"]
+    personal_email_with_written_authorisation: Code | None = None
     ref: list[str] = []
+
+    _distinct = field_validator("requester_kinds")(_distinct_kinds)
 
 
 class Languages(Strict):
     accepted: list[str] = Field(min_length=1)
-    other_requires_certified_translation: bool
     form_language: str | None = None
     portal: list[Literal["en", "zh-hans", "zh-hant"]] = Field(min_length=1)
     ref: list[str] = []
 
 
 class Formats(Strict):
-    preferred_document_format: str | None
+    """How documents come (JU-18, HX-05).
+
+    ``seal_or_signature``: the analyst confirms, per document of a type that ``bears_seal``,
+    that it bears an official seal or a valid signature (who and when on the record);
+    "required": verification cannot complete while such a document is unconfirmed or none of
+    its type bears one; "recommended": the check is offered, nothing waits for it;
+    "not_required": no check. ``preferred_document_format``: officers are told where they
+    attach files, and staff see which documents come in another format.
+
+    Not keys, because lers does them whatever the profile: every time is written and read in
+    UTC (pages, forms, productions), and every production is encrypted (X-08)."""
+
+    preferred_document_format: Literal["pdf"] | None = None
     seal_or_signature: Literal["required", "recommended", "not_required"]
-    sensitive_content_encryption: Literal["required", "recommended", "not_required"]
-    times_in_utc: bool
     ref: list[str] = []
 
 
@@ -97,9 +148,6 @@ class Intake(Strict):
     channels: list[Literal["portal", "email", "api"]] = Field(min_length=1)
     email_address: str | None = None
     access_approval_required: bool
-    structured_form_required: bool
-    government_email: Literal["required", "recommended", "not_required"]
-    official_documents_required: bool
     incomplete_submission: Literal["flagged", "refused"]
     ref: list[str] = []
 
@@ -108,13 +156,13 @@ class RequestType(Label):
     # What approving this type lets the exchange do: disclose records, freeze or restrict
     # accounts, preserve records, or nothing the system carries out ("other").
     effect: Literal["disclosure", "freeze", "preservation", "other"]
-    needs_duration: bool = False
-    is_action: bool = False
 
 
 class DocumentType(Label):
     legal_instrument: bool = False
-    proves_authority: bool = False
+    # An official document that bears a seal or a signature: the analyst checks it where
+    # ``formats.seal_or_signature`` asks for it (JU-18, HX-05).
+    bears_seal: bool = False
 
 
 class Legal(Strict):
@@ -129,10 +177,14 @@ class Requirement(Strict):
     when: Condition = "always"
     documents_any_of: list[Code] = []
     min_count: int = Field(default=1, ge=1)
+    # What is counted: documents of the types, or (for officers' IDs, JU-07) the distinct
+    # officers those documents name, ``officer_verification.min_officer_ids`` of them.
+    count: Literal["documents", "distinct_officers"] = "documents"
     fields: list[str] = []
     blocking: bool = True
     message: str = Field(min_length=1)
     message_zh: str = Field(min_length=1)
+    message_zh_hant: str | None = Field(default=None, min_length=1)
     ref: list[str] = []  # empty: a deployment choice, not a guideline's rule
 
     @field_validator("fields")
@@ -163,10 +215,9 @@ class OfficerVerification(Strict):
     min_officer_ids: int = Field(ge=0)
     official_contacts: list[Literal["agency_email", "office_landline", "work_mobile"]]
     telephone_callback: Literal["required", "when_needed", "not_required"]
-    callback_time_slots: bool
     callback_before: list[Literal["disclosure", "freeze", "preservation"]] = []
+    # The access request asks for the officer's supervisor (required) or leaves it optional.
     supervisor_contact: bool
-    personal_email_with_written_authorisation: bool = False
     emergency_broad: EmergencyBroad
     ref: list[str] = []
 
@@ -183,7 +234,10 @@ class Sla(Strict):
     emergency_hours: int = Field(ge=1)
     due_soon_business_days: int = Field(ge=0)
     due_soon_hours: int = Field(ge=0)
+    # Staff may mark a case complex (with a reason): its review clock runs this many business
+    # days longer (HX-14). Without the permission the marking is refused.
     complex_cases_may_take_longer: bool
+    complex_extra_business_days: int | None = Field(default=None, ge=1)
     ref: list[str] = []
 
 
@@ -214,7 +268,6 @@ class Freeze(Strict):
     disclose is asked, that consent too)."""
 
     on_platform_assets: bool
-    on_chain_assets: Literal["tag_and_track", "not_supported"]
     duration_required: bool
     without_consent_max_days: int | None = Field(default=None, ge=1)
     without_consent_limit_published: bool = False
@@ -226,7 +279,11 @@ class Freeze(Strict):
 
 class Notification(Strict):
     default: Literal["notify", "withhold"]
-    timing: Literal["before_disclosure", "after_action", "case_closure"]
+    # When the user is told (BN-08, JU-16): ``before_disclosure``, a production is released
+    # only once each of its accounts' users was told (or the notice deferred by an order, or
+    # withheld on the record); ``after_action``, a notice waits while the account's freeze is
+    # on its way to the exchange.
+    timing: Literal["before_disclosure", "after_action"]
     withhold_when: list[
         Literal[
             "legal_prohibition",
@@ -260,6 +317,7 @@ class CrossBorder(Strict):
 
 class Fees(Strict):
     may_charge: bool
+    # A fee notice holds the work until the agency accepts it (JU-19: "with prior notice").
     prior_notice: bool
     ref: list[str] = []
 
@@ -323,6 +381,65 @@ class Identifiers(Strict):
         return value
 
 
+def text_in_language(
+    texts: dict[PortalLanguage, str], language: str | None
+) -> tuple[PortalLanguage, str]:
+    """The text of ``texts`` for a reader of ``language``, and the language it is in (English
+    where there is none in it; zh-HK, zh-TW and zh-MO read traditional characters)."""
+    wanted = (language or "en").lower()
+    if wanted.startswith(("zh-hk", "zh-tw", "zh-mo")):
+        wanted = "zh-hant"
+    for code in ("zh-hant", "zh-hans"):
+        if wanted.startswith(code) and code in texts:
+            return code, texts[code]
+    if wanted.startswith("zh") and "zh-hans" in texts:
+        return "zh-hans", texts["zh-hans"]
+    return "en", texts["en"]
+
+
+def _english_text(value: dict[PortalLanguage, str]) -> dict[PortalLanguage, str]:
+    if not value.get("en", "").strip():
+        raise ValueError("an English text (en) is needed, the fallback of every language")
+    return value
+
+
+class Advice(Strict):
+    """A recommendation of the guideline to the officer, shown on the request form (JU-22:
+    "Simultaneously contact relevant blockchain analytics companies, security firms, and other
+    exchanges for coordinated action")."""
+
+    text: dict[PortalLanguage, str] = Field(min_length=1)
+    ref: list[str] = []
+
+    _english = field_validator("text")(_english_text)
+
+    def in_language(self, language: str | None) -> tuple[PortalLanguage, str]:
+        return text_in_language(self.text, language)
+
+
+class Terms(Strict):
+    """The exchange's reservations, shown to officers where they request access and where they
+    submit a request (HX-15), in their language (English where the profile has no text in it).
+    ``acknowledge``: the officer ticks that they have read them, and the acknowledgement is
+    recorded with the version (the SHA-256 of the texts)."""
+
+    acknowledge: bool
+    text: dict[PortalLanguage, str] = Field(min_length=1)
+    ref: list[str] = []
+
+    _english = field_validator("text")(_english_text)
+
+    def in_language(self, language: str | None) -> tuple[PortalLanguage, str]:
+        """The text for a reader of ``language``, and the language it is in."""
+        return text_in_language(self.text, language)
+
+    @property
+    def version(self) -> str:
+        """The SHA-256 of every text: it changes when any wording does."""
+        canonical = json.dumps(self.text, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
 class Policy(Strict):
     profile: ProfileMeta
     served: Served
@@ -346,7 +463,8 @@ class Policy(Strict):
     email_subject: EmailSubject
     entities: list[Entity] = Field(min_length=1)
     identifiers: Identifiers
-    terms: dict[Literal["en", "zh-hans", "zh-hant"], str] = {}
+    terms: Terms | None = None
+    advice: list[Advice] = []
 
     def working_days_of(self, entity_code: str | None) -> tuple[Weekday, ...]:
         """The working week of the profile's entity ``entity_code``, else the profile's."""
@@ -354,6 +472,23 @@ class Policy(Strict):
             if entity.code == entity_code and entity.working_days is not None:
                 return tuple(entity.working_days)
         return tuple(self.calendar.working_days)
+
+    def officer_id_documents(self) -> frozenset[str]:
+        """The document types that are an officer's ID, each naming its officer: those the
+        checklist counts by distinct officers (JU-07)."""
+        return frozenset(
+            code
+            for rule in self.requirements
+            if rule.count == "distinct_officers"
+            for code in rule.documents_any_of
+        )
+
+    def sealed_documents(self) -> frozenset[str]:
+        """The document types whose seal or signature the analyst checks (JU-18, HX-05); none
+        where ``formats.seal_or_signature`` is "not_required"."""
+        if self.formats.seal_or_signature == "not_required":
+            return frozenset()
+        return frozenset(code for code, t in self.document_types.items() if t.bears_seal)
 
     def request_type_label(self, code: str) -> str:
         return self.request_types[code].label

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lers.policy.schema import Policy
+from lers.policy.schema import REQUESTER_KINDS, Policy
 
 
 def _refs(refs: list[str]) -> str:
@@ -18,25 +18,26 @@ def render_summary(policy: Policy) -> str:
         f"  {p.profile.summary}",
         "",
         "Who is served" + _refs(p.served.ref),
-        f"  {', '.join(p.served.requester_kinds)}; criminal matters only: "
-        f"{'yes' if p.served.criminal_matters_only else 'no'}; private parties refused: "
-        f"{'yes' if p.served.private_parties_refused else 'no'}",
+        *_served(p),
+        "Terms" + _refs(p.terms.ref if p.terms else []),
+        *_terms(p),
+        *(
+            line
+            for a in p.advice
+            for line in (
+                "Advice to officers" + _refs(a.ref),
+                f"  on the request form: {a.text['en']}",
+            )
+        ),
         "Languages" + _refs(p.languages.ref),
-        f"  accepted: {', '.join(p.languages.accepted)}; others need a certified translation: "
-        f"{'yes' if p.languages.other_requires_certified_translation else 'no'}; "
-        f"portal: {', '.join(p.languages.portal)}",
+        f"  accepted: {', '.join(p.languages.accepted)}; portal: {', '.join(p.languages.portal)}",
         "Intake" + _refs(p.intake.ref),
         f"  channels: {', '.join(p.intake.channels)}"
         + (f"; mailbox {p.intake.email_address}" if p.intake.email_address else ""),
         f"  access approval first: {'yes' if p.intake.access_approval_required else 'no'}; "
-        f"government email: {p.intake.government_email}; "
         f"incomplete requests: {p.intake.incomplete_submission}",
         "Request types",
-        *(
-            f"  {code:24} {t.label} / {t.label_zh}"
-            + (" (duration required)" if t.needs_duration else "")
-            for code, t in p.request_types.items()
-        ),
+        *(f"  {code:24} {t.label} / {t.label_zh}" for code, t in p.request_types.items()),
         "Legal instruments accepted",
         *(f"  {p.document_types[c].label}" for c in p.legal.instruments_accepted),
         "Checklist",
@@ -44,15 +45,28 @@ def render_summary(policy: Policy) -> str:
             f"  {'must ' if r.blocking else 'should'} [{r.id}] {r.message}{_refs(r.ref)}"
             for r in p.requirements
         ),
+        "Documents" + _refs(p.formats.ref),
+        *_documents(p),
         "Officer verification" + _refs(p.officer_verification.ref),
-        f"  proof of authority: {' or '.join(proofs)}"
-        f"; officer IDs needed: {p.officer_verification.min_officer_ids}",
+        f"  proof of authority: {' or '.join(proofs)}; " + _officer_ids(p),
         f"  telephone call-back: {p.officer_verification.telephone_callback}; "
         f"contacts: {', '.join(p.officer_verification.official_contacts)}",
         "Clocks" + _refs(sla.ref),
         f"  access review: {_days(sla.access_review_business_days)}",
         f"  review: {_range(sla.review_business_days_min, sla.review_business_days_max)}"
-        f"{' (published)' if sla.review_target_published else ' (internal target)'}",
+        f"{' (published)' if sla.review_target_published else ' (internal target)'}"
+        + (
+            "; officers are told it on the case page and on submitting"
+            if sla.review_target_published
+            else ""
+        ),
+        "  complex cases: "
+        + (
+            f"staff mark one (with a reason): its review clock runs "
+            f"{sla.complex_extra_business_days} business days longer"
+            if sla.complex_cases_may_take_longer
+            else "no longer time (marking one complex is refused)"
+        ),
         f"  urgent: {sla.urgent_hours} h; emergency: {sla.emergency_hours} h; "
         f"agency answer: {sla.information_response_business_days} business days",
         f"  working week: {', '.join(p.calendar.working_days)}"
@@ -63,8 +77,8 @@ def render_summary(policy: Policy) -> str:
         f"(as asked, at most {p.preservation.extension_days} days); on expiry: the hold is "
         "released and the copy deleted",
         "Freezes" + _refs(p.freeze.ref),
-        f"  on-platform: {'yes' if p.freeze.on_platform_assets else 'no'}; on-chain: "
-        f"{p.freeze.on_chain_assets}; "
+        f"  on-platform: {'yes' if p.freeze.on_platform_assets else 'no'}; on-chain: never "
+        "frozen (addresses of a case can be watched); "
         + (
             "without consent to disclose: "
             + (
@@ -83,9 +97,20 @@ def render_summary(policy: Policy) -> str:
             else "with every notice"
         ),
         "User notification" + _refs(p.notification.ref),
-        f"  default: {p.notification.default}, {p.notification.timing.replace('_', ' ')}; "
-        f"withheld when: {', '.join(p.notification.withhold_when) or '—'}",
+        f"  default: {p.notification.default}; "
+        + (
+            "told before disclosure: a production waits for its users' notices"
+            if p.notification.timing == "before_disclosure"
+            else "told after the action: a notice waits while the account's freeze is on its way"
+        )
+        + f"; withheld when: {', '.join(p.notification.withhold_when) or '—'}",
         "Cross-border" + _refs(p.cross_border.ref),
+        (
+            "  derived: the agency's country is not the handling entity's jurisdiction (staff "
+            "may correct it, with a reason)"
+            if p.cross_border.without_channel != "no_rule"
+            else "  no cross-border rule: the pages do not raise the question"
+        ),
         f"  channel documents: "
         f"{', '.join(p.cross_border.channel_documents_any_of) or '—'}; "
         f"without them: {p.cross_border.without_channel.replace('_', ' ')}",
@@ -104,6 +129,88 @@ def render_summary(policy: Policy) -> str:
         ),
     ]
     return "\n".join(lines) + "\n"
+
+
+def _documents(p: Policy) -> list[str]:
+    sealed = sorted(p.sealed_documents())
+    labels = ", ".join(p.document_types[c].label for c in sealed)
+    seal = {
+        "required": f"the analyst confirms the seal or signature of each of: {labels}; "
+        "verification waits until every one is confirmed",
+        "recommended": f"the analyst may record the seal or signature of each of: {labels}; "
+        "verification does not wait for it",
+        "not_required": "seals and signatures are not checked",
+    }[p.formats.seal_or_signature]
+    preferred = p.formats.preferred_document_format
+    return [
+        f"  {seal}",
+        (
+            f"  {preferred.upper()} preferred: officers are told where they attach files; staff "
+            "see which documents come in another format"
+            if preferred
+            else "  no preferred format"
+        ),
+        "  times: always UTC; productions: always encrypted (lers does both whatever the profile)",
+    ]
+
+
+def _officer_ids(p: Policy) -> str:
+    n = p.officer_verification.min_officer_ids
+    if not n or not p.officer_id_documents():
+        return "no officers' IDs counted on a request"
+    types = " or ".join(p.document_types[c].label for c in sorted(p.officer_id_documents()))
+    return f"IDs of {n} distinct officers ({types}; each upload names its officer)"
+
+
+_DOING = {
+    "refuse": "refused, the reason shown to the person",
+    "hold": "held for staff, the reason recorded (they clear it with a note, or decline)",
+    "accept": "accepted (staff see the registry's verdict)",
+}
+
+
+def _served(p: Policy) -> list[str]:
+    """What each door does (access request, email intake, submission): the real behaviour."""
+    served = p.served
+    others = [k for k in REQUESTER_KINDS if k not in served.requester_kinds]
+    refused = f"; {', '.join(others)}: {_DOING[served.not_served]} (access request)"
+    lines = [
+        f"  serves: {', '.join(served.requester_kinds)}" + (refused if others else ""),
+        (
+            "  criminal matters only: a request names its matter type; another matter is "
+            f"{_DOING[served.not_served]} (submission)"
+            if served.criminal_matters_only
+            else "  any matter: the matter type is not asked"
+        ),
+        "  an address outside the government-domain registry: "
+        f"{_DOING[served.non_government_email]} (access request, email, submission)",
+    ]
+    written = served.personal_email_with_written_authorisation
+    if written is not None:
+        lines.append(
+            f"  except a personal address with written authorisation "
+            f"({p.document_types[written].label}): held for staff to check it; approved only "
+            "with it among the proofs; a submission without it is refused"
+        )
+    lines.append(
+        "  an agency that lists no email domains (or, at approval, not the address's): held "
+        "for staff, the reason recorded"
+    )
+    return lines
+
+
+def _terms(p: Policy) -> list[str]:
+    if p.terms is None:
+        return ["  none: nothing is shown or asked"]
+    return [
+        f"  shown at access request and submission ({', '.join(p.terms.text)}; English for any "
+        "other language); "
+        + (
+            f"acknowledged by the officer, recorded with version {p.terms.version[:12]}…"
+            if p.terms.acknowledge
+            else "not acknowledged"
+        )
+    ]
 
 
 def _days(n: int | None) -> str:

@@ -14,14 +14,16 @@ from django.views.decorators.http import require_POST
 from lers.accounts.services import sign_in_after_access_request
 from lers.agencies.models import AccessRequest
 from lers.agencies.selectors import access_request_of
+from lers.agencies.served import written_authorisation_missing
 from lers.agencies.services import (
     access_proof_add,
     access_request_confirm_email,
     access_request_create,
     access_request_resend_code,
 )
-from lers.core.errors import DomainError
+from lers.core.errors import DomainError, TermsNotAcknowledged
 from lers.core.middleware import RequireSecondFactorMiddleware
+from lers.core.terms import terms_shown
 from lers.portal.forms import AccessRequestForm, CodeForm, ProofForm
 
 SESSION_KEY = "lers_access_request"
@@ -34,6 +36,8 @@ def access_start(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             created = access_request_create(**form.cleaned_data, language=get_language())
+        except TermsNotAcknowledged as exc:
+            form.add_error("terms_acknowledged", exc.message)
         except DomainError as exc:
             form.add_error(None, exc.message)  # everything typed stays in the form
         else:
@@ -44,7 +48,7 @@ def access_start(request: HttpRequest) -> HttpResponse:
                 % {"email": form.cleaned_data["email"]},
             )
             return redirect("portal-access-confirm")
-    return render(request, "portal/access_start.html", {"form": form})
+    return render(request, "portal/access_start.html", {"form": form, "terms": terms_shown()})
 
 
 def _pending(request: HttpRequest) -> AccessRequest | None:
@@ -106,7 +110,12 @@ def access_status(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/access_status.html",
-        {"access_request": own, "proofs": own.proofs.all(), "form": form},
+        {
+            "access_request": own,
+            "proofs": own.proofs.all(),
+            "form": form,
+            "authorisation_missing": written_authorisation_missing(own),
+        },
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -10,12 +11,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lers.agencies.models import Officer
+from lers.agencies.served import REQUESTER_LABELS
 from lers.cases.categories import category_choices
 from lers.cases.models import Case, Entity, Service, Target
 from lers.cases.selectors import colleagues_not_on
 from lers.cases.services.followups import EXTENSION
 from lers.core.i18n import Labelled, document_type_choices, localised
 from lers.core.policy import active_policy
+from lers.policy.completeness import Gap
 
 
 class AccessRequestForm(forms.Form):
@@ -32,6 +35,40 @@ class AccessRequestForm(forms.Form):
     mobile_phone = forms.CharField(label=_("Work mobile"), max_length=40, required=False)
     supervisor_name = forms.CharField(label=_("Supervisor's name"), max_length=200)
     supervisor_email = forms.EmailField(label=_("Supervisor's email"))
+    requester_kind = forms.ChoiceField(
+        label=_("You ask as"),
+        choices=[(code, label) for code, label in REQUESTER_LABELS.items()],
+        widget=forms.RadioSelect,
+    )
+    terms_acknowledged = forms.BooleanField(
+        label=_("I have read the exchange's terms above"), required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["requester_kind"].initial = active_policy().served.requester_kinds[0]
+        ask_terms(self)
+        if not active_policy().officer_verification.supervisor_contact:
+            # The profile does not ask for the supervisor: the officer may name one.
+            for name in ("supervisor_name", "supervisor_email"):
+                self.fields[name].required = False
+
+
+def ask_terms(form: forms.Form) -> None:
+    """The acknowledgement of the terms, where the profile asks for one (HX-15)."""
+    terms = active_policy().terms
+    if terms is None or not terms.acknowledge:
+        del form.fields["terms_acknowledged"]
+
+
+class TermsForm(forms.Form):
+    """Submitting a request: the acknowledgement of the terms, where the profile asks (HX-15)."""
+
+    terms_acknowledged = AccessRequestForm.base_fields["terms_acknowledged"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        ask_terms(self)
 
 
 class CodeForm(forms.Form):
@@ -113,17 +150,25 @@ class LegalForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
     )
-    cross_border = forms.BooleanField(
-        label=_("The request comes from outside the jurisdiction of the exchange's entity"),
-        required=False,
-    )
     language = forms.CharField(
         label=_("Language of your documents (e.g. en, zh)"), max_length=10, initial="en"
+    )
+    matter_type = forms.ChoiceField(
+        label=_("What is the request about?"),
+        choices=Case.MatterType.choices,
+        widget=forms.RadioSelect,
+        required=False,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         policy = active_policy()
+        if policy.served.criminal_matters_only:
+            self.fields["matter_type"].help_text = _(
+                "%(exchange)s serves criminal investigations only."
+            ) % {"exchange": policy.profile.name}
+        else:  # the profile does not ask (HX-01, BN-01 serve criminal matters; JU-02 any)
+            del self.fields["matter_type"]
         field = self.fields["legal_instrument"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [
@@ -217,6 +262,18 @@ class ScopeForm(forms.Form):
     duration_days = forms.IntegerField(
         label=_("Freeze or preservation duration (days)"), min_value=1, required=False
     )
+    # Asked where the request types include a freeze (a type whose effect is "freeze").
+    freeze_assets = forms.CharField(
+        label=_("Assets to freeze (their symbols, e.g. USDT, ETH)"),
+        help_text=_("Leave it empty to ask for the whole account to be frozen."),
+        max_length=500,
+        required=False,
+    )
+    freeze_amount = forms.CharField(
+        label=_("Amount to freeze (e.g. 12,500 USDT and 3.2 ETH, or: the whole balance)"),
+        max_length=500,
+        required=False,
+    )
     non_disclosure_until = forms.DateField(
         label=_("Non-disclosure order: the user must not be told until (date)"),
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -233,9 +290,12 @@ class ScopeForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, case: Case | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         ask_consent(self)
+        if case is None or not asks_freeze(case.request_types):
+            del self.fields["freeze_assets"]
+            del self.fields["freeze_amount"]
         field = self.fields["services"]
         assert isinstance(field, forms.MultipleChoiceField)
         several = Entity.objects.filter(active=True).count() > 1
@@ -249,6 +309,15 @@ class ScopeForm(forms.Form):
     def clean_services(self) -> list[int]:
         return [int(pk) for pk in self.cleaned_data.get("services", [])]
 
+    def clean_freeze_assets(self) -> list[str]:
+        return [a for a in re.split(r"[\s,;，、；/]+", self.cleaned_data["freeze_assets"]) if a]
+
+
+def asks_freeze(request_types: list[str]) -> bool:
+    """Whether the request asks for a freeze: one of its types has the effect "freeze"."""
+    types = active_policy().request_types
+    return any(types[t].effect == "freeze" for t in request_types if t in types)
+
 
 # The steps of the form that edit the draft's fields, in order, with what they show.
 STEPS: dict[str, tuple[type[forms.Form], Any]] = {
@@ -259,10 +328,46 @@ STEPS: dict[str, tuple[type[forms.Form], Any]] = {
 }
 
 
+# The form's pages, in order: the field steps, then targets, documents and the review.
+PAGES = [*STEPS, "targets", "documents", "review"]
+PAGE_LABELS = {
+    **{name: label for name, (_form, label) in STEPS.items()},
+    "targets": _("Targets"),
+    "documents": _("Documents"),
+    "review": _("Review and submit"),
+}
+# The checklist's facts (``lers.cases.services.checklist.case_facts``) under their form names,
+# where these differ; the targets and the fund flow (a sheet, or addresses and TXIDs) are
+# given on the targets page. Any other fact is a form field of its own name, or is not on the
+# form at all (the officer's contacts come from their account).
+_FACT_FIELDS = {
+    "case_number": "agency_case_number",
+    "amount": "amount_tokens",
+    "timeframe": "timeframe_start",
+    "duration": "duration_days",
+}
+_FACT_PAGES = {"targets": "targets", "fund_flow": "targets"}
+
+
+def gap_steps(gap: Gap) -> list[tuple[str, str]]:
+    """The pages of the form (name, label) where what a checklist item lacks is filled in."""
+    pages = set()
+    for fact in gap.fields_missing:
+        name = _FACT_FIELDS.get(fact, fact)
+        page = _FACT_PAGES.get(fact) or next(
+            (step for step, (form, _label) in STEPS.items() if name in form.base_fields), None
+        )
+        if page is not None:
+            pages.add(page)
+    if gap.documents_have < gap.documents_need:
+        pages.add("documents")
+    return [(page, str(PAGE_LABELS[page])) for page in PAGES if page in pages]
+
+
 def step_form(page: str, case: Case, data: Any = None) -> forms.Form:
     """The form of a step, bound to ``data`` when given, showing the draft's saved values."""
     form_class = STEPS[page][0]
-    extra = {"case": case} if form_class is RequestStartForm else {}
+    extra = {"case": case} if form_class in (RequestStartForm, ScopeForm) else {}
     return form_class(data, initial=step_initial(case, form_class), **extra)
 
 
@@ -272,6 +377,8 @@ def step_initial(case: Case, form_class: type[forms.Form]) -> dict[str, Any]:
     for name in form_class.base_fields:
         if name == "services":
             initial[name] = [str(pk) for pk in case.services.values_list("pk", flat=True)]
+        elif name == "freeze_assets":
+            initial[name] = ", ".join(case.freeze_assets)
         else:
             initial[name] = getattr(case, name)
     return initial
@@ -302,12 +409,22 @@ class SheetForm(forms.Form):
 class DocumentForm(forms.Form):
     doc_type = forms.ChoiceField(label=_("Type of document"))
     file = forms.FileField(label=_("File"))
+    # Asked where the profile counts officers' IDs by officer (JU-07); the service requires it
+    # for such a document.
+    officer_name = forms.CharField(
+        label=_("Whose ID is it? (the officer's full name, for an officer's ID)"),
+        max_length=200,
+        required=False,
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        policy = active_policy()
         field = self.fields["doc_type"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = _policy_choices(active_policy().document_types)
+        field.choices = _policy_choices(policy.document_types)
+        if not policy.officer_id_documents():
+            del self.fields["officer_name"]
 
 
 class OfficerChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -354,3 +471,12 @@ class ConsentForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class WithdrawForm(ReasonForm):
+    """Withdrawing a request: the officer confirms, on the server, that it cannot be undone."""
+
+    confirm = forms.BooleanField(
+        label=_("I understand this cannot be undone"),
+        error_messages={"required": _("Tick the box to confirm: a withdrawal cannot be undone.")},
+    )

@@ -16,11 +16,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from lers.cases.models import Case
+from lers.cases.models import Case, Target
+from lers.cases.review_time import review_expectation
 from lers.cases.selectors import (
     document_get_for_officer,
     draft_get_for_officer,
@@ -41,10 +42,13 @@ from lers.cases.services import (
     target_remove,
     targets_confirm,
 )
-from lers.core.errors import DomainError
+from lers.core.errors import DomainError, TermsNotAcknowledged
 from lers.core.i18n import wants_chinese
 from lers.core.policy import active_policy
+from lers.core.terms import terms_shown
 from lers.portal.forms import (
+    PAGE_LABELS,
+    PAGES,
     STEPS,
     ColleagueForm,
     DocumentForm,
@@ -52,17 +56,9 @@ from lers.portal.forms import (
     RequestStartForm,
     SheetForm,
     TargetForm,
+    TermsForm,
     step_form,
 )
-
-# The form's pages, in order: the field steps, then targets, documents and the review.
-PAGES = [*STEPS, "targets", "documents", "review"]
-PAGE_LABELS = {
-    **{name: label for name, (_form, label) in STEPS.items()},
-    "targets": gettext_lazy("Targets"),
-    "documents": gettext_lazy("Documents"),
-    "review": gettext_lazy("Review and submit"),
-}
 
 
 def _draft(request: HttpRequest, reference: str) -> Case:
@@ -90,7 +86,11 @@ def _context(case: Case, page: str, **extra: Any) -> dict[str, Any]:
 
 
 def _fail(form: forms.Form, exc: DomainError, field: str | None = None) -> int:
-    """Puts the service's reason on the form; the page keeps what was typed."""
+    """Puts the service's reason on the form, beside the field it names when the form has
+    that field (the top of the form keeps the rest); the page keeps what was typed."""
+    named = exc.details.get("field")
+    if field is None and isinstance(named, str) and named in form.fields:
+        field = named
     form.add_error(field, exc.message)
     return exc.http_status if exc.http_status != 409 else 400
 
@@ -123,7 +123,20 @@ def request_new(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/request_new.html",
-        {"form": form, "policy": active_policy(), "chinese": wants_chinese()},
+        {
+            "form": form,
+            "policy": active_policy(),
+            "chinese": wants_chinese(),
+            # The exchange's published mailbox and its subject grammar (JU-03).
+            "email_intake": {
+                "address": active_policy().intake.email_address,
+                "example": active_policy().email_subject.example,
+            }
+            if "email" in active_policy().intake.channels and active_policy().intake.email_address
+            else None,
+            # The guideline's advice to the officer, in their language (JU-22).
+            "guideline_advice": [a.in_language(get_language())[1] for a in active_policy().advice],
+        },
         status=status,
     )
 
@@ -171,7 +184,11 @@ def request_checklist(request: HttpRequest, reference: str, page: str) -> HttpRe
     return render(
         request,
         "portal/_checklist.html",
-        {"checklist": case_checklist_preview(case, changes), "chinese": wants_chinese()},
+        {
+            "case": case,
+            "checklist": case_checklist_preview(case, changes),
+            "chinese": wants_chinese(),
+        },
     )
 
 
@@ -191,11 +208,14 @@ def _targets_page(
         typed = TargetForm(request.POST)
         if typed.is_valid():
             try:
-                target_add(case=case, by=request.user, **typed.cleaned_data)
+                target = target_add(case=case, by=request.user, **typed.cleaned_data)
             except DomainError as exc:
                 status = _fail(typed, exc)
             else:
-                messages.success(request, _("Target added."))
+                if target.valid is False:
+                    messages.warning(request, _not_valid(target))
+                else:
+                    messages.success(request, _("Target added."))
                 return redirect(_page_url(case, "targets"))
         else:
             status = 400
@@ -269,7 +289,27 @@ def targets_confirm_view(request: HttpRequest, reference: str) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("%(n)d target(s) added.") % {"n": len(added)})
+        for target in added:
+            if target.valid is False:
+                messages.warning(request, _not_valid(target))
     return redirect(_page_url(case, "targets"))
+
+
+def _not_valid(target: Target) -> str:
+    """What the officer is told of a target that failed its check: it is kept (officers
+    mistype, and the exchange may still search it), marked on its row, and said to be wrong."""
+    values = {"value": target.value, "chain": target.chain}
+    if target.kind == Target.Kind.ADDRESS and target.chain:
+        text = _("Target added with a warning: %(value)s is not a valid %(chain)s address")
+    elif target.kind == Target.Kind.ADDRESS:
+        text = _("Target added with a warning: %(value)s is not a valid address of any chain")
+    elif target.kind == Target.Kind.TXID and target.chain:
+        text = _("Target added with a warning: %(value)s is not a valid %(chain)s transaction ID")
+    else:
+        text = _("Target added with a warning: %(value)s is not a valid %(kind)s identifier")
+        values["kind"] = str(target.get_kind_display())
+    reason = f" ({target.check_reason})" if target.check_reason else ""
+    return f"{text % values}{reason}. " + _("Check it, and remove it if it was mistyped.")
 
 
 @login_required
@@ -297,6 +337,7 @@ def _documents_page(request: HttpRequest, case: Case) -> HttpResponse:
                     name=upload.name,
                     content=upload,
                     content_type=upload.content_type or "",
+                    officer_name=form.cleaned_data.get("officer_name", ""),
                 )
             except DomainError as exc:
                 status = _fail(form, exc, "file")
@@ -316,6 +357,10 @@ def _documents_page(request: HttpRequest, case: Case) -> HttpResponse:
             documents=case.documents.order_by("pk"),
             doc_labels={code: t for code, t in policy.document_types.items()},
             max_mb=settings.LERS_MAX_UPLOAD_BYTES // 2**20,
+            preferred_format=policy.formats.preferred_document_format,
+            seal=policy.formats.seal_or_signature,
+            officer_ids=policy.officer_id_documents(),
+            min_officers=policy.officer_verification.min_officer_ids,
         ),
         status=status,
     )
@@ -337,17 +382,24 @@ def _review_page(request: HttpRequest, case: Case) -> HttpResponse:
     status = 200
     blocking = [gap for gap in case_checklist(case) if gap.blocking]
     accepts_incomplete = active_policy().intake.incomplete_submission != "refused"
+    terms_form = TermsForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
+        terms_form.is_valid()
         try:
             case = case_submit(
                 case=case,
                 by=request.user,
                 accept_incomplete=bool(request.POST.get("confirm_incomplete")),
+                terms_acknowledged=bool(terms_form.cleaned_data.get("terms_acknowledged")),
             )
+        except TermsNotAcknowledged as exc:
+            terms_form.add_error("terms_acknowledged", exc.message)
+            error, status = exc.message, exc.http_status
         except DomainError as exc:
             error, status = exc.message, exc.http_status
         else:
-            messages.success(request, _("Request %(ref)s submitted.") % {"ref": case.reference})
+            submitted = _("Request %(ref)s submitted.") % {"ref": case.reference}
+            messages.success(request, f"{submitted} {review_expectation(case)}".strip())
             return redirect("portal-case", reference=case.reference)
     return render(
         request,
@@ -359,7 +411,11 @@ def _review_page(request: HttpRequest, case: Case) -> HttpResponse:
             blocking=blocking,
             accepts_incomplete=accepts_incomplete,
             colleague_form=ColleagueForm(case=case),
+            targets=case.targets.order_by("pk"),
+            documents=case.documents.order_by("pk"),
             policy=active_policy(),
+            terms_form=terms_form,
+            terms=terms_shown(),
         ),
         status=status,
     )

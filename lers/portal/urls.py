@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lers.portal import access_views, agency_views, request_views, views
+from lers.portal import access_views, agency_views, preview_views, request_views, views
 
 urlpatterns = [
     path("access/", access_views.access_start, name="portal-access"),
@@ -48,6 +48,16 @@ urlpatterns = [
         "cases/<str:reference>/documents/<int:pk>/",
         views.document_download,
         name="portal-document",
+    ),
+    path(
+        "cases/<str:reference>/documents/<int:pk>/preview/",
+        preview_views.document_preview,
+        name="portal-document-preview",
+    ),
+    path(
+        "cases/<str:reference>/documents/<int:pk>/preview/image/",
+        preview_views.document_preview_image,
+        name="portal-document-preview-image",
     ),
     path("cases/<str:reference>/messages/", views.message_send, name="portal-message"),
     path("cases/<str:reference>/answer/", views.answer, name="portal-answer"),

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,11 +19,12 @@ from lers.agencies.selectors import access_request_of
 from lers.cases.lifecycle import OPEN, State
 from lers.cases.models import Case
 from lers.cases.selectors import (
+    OFFICER_ACTS,
     case_get_for_officer,
-    cases_for_officer,
     document_get_for_officer,
     fee_notice_get_for_officer,
     follow_ups_for_officer,
+    officer_case_list,
     officer_is_on_case,
 )
 from lers.cases.services import (
@@ -36,19 +38,55 @@ from lers.cases.services import (
     fee_notice_answer,
     message_post,
 )
+from lers.cases.timeline import officer_milestones
 from lers.core.case_page import case_context
 from lers.core.downloads import attachment_response
 from lers.core.errors import DomainError
-from lers.portal.forms import ColleagueForm, ConsentForm, MessageForm, ReasonForm
-from lers.productions.selectors import production_get_for_officer, productions_for_officer
+from lers.core.policy import active_policy
+from lers.portal.forms import ColleagueForm, ConsentForm, MessageForm, ReasonForm, WithdrawForm
+from lers.productions.selectors import (
+    cases_with_a_download_waiting,
+    production_get_for_officer,
+    productions_for_officer,
+)
 from lers.productions.services import production_download as production_fetch
+
+CASE_LIST_PAGE = 200
 
 
 @login_required
 def cases(request: HttpRequest) -> HttpResponse:
     if not hasattr(request.user, "officer") and access_request_of(request.user) is not None:
         return redirect("portal-access-status")
-    return render(request, "portal/cases.html", {"cases": cases_for_officer(request.user)})
+    search = request.GET.get("q", "")[:200].strip()
+    state = request.GET.get("state", "")
+    state = state if state in State.values else ""
+    mine = officer_case_list(
+        request.user,
+        search=search,
+        state=state,
+        published_review=active_policy().sla.review_target_published,
+    )
+    # What the agency has to do next: finish a draft, answer, accept a fee, download.
+    acts = (
+        Q(state__in=OFFICER_ACTS) | Q(fee_waiting=True) | Q(pk__in=cases_with_a_download_waiting())
+    )
+    mine = mine.annotate(needs_action=ExpressionWrapper(acts, output_field=BooleanField()))
+    if request.GET.get("needs") == "action":
+        mine = mine.filter(acts)
+    found = list(mine[:CASE_LIST_PAGE])
+    return render(
+        request,
+        "portal/cases.html",
+        {
+            "cases": found,
+            "search": search,
+            "state": state,
+            "states": [(s.value, s.label) for s in State],
+            "needs": request.GET.get("needs") == "action",
+            "truncated": len(found) == CASE_LIST_PAGE,
+        },
+    )
 
 
 def _page(
@@ -63,7 +101,7 @@ def _page(
             "error": error,
             "message_form": forms.get("message_form") or MessageForm(),
             "answer_form": forms.get("answer_form") or MessageForm(),
-            "withdraw_form": forms.get("withdraw_form") or ReasonForm(),
+            "withdraw_form": forms.get("withdraw_form") or WithdrawForm(),
             "extension_form": forms.get("extension_form") or ReasonForm(),
             "colleague_form": forms.get("colleague_form") or ColleagueForm(case=case),
             "consent_form": forms.get("consent_form") or _consent_form(case),
@@ -79,6 +117,7 @@ def _page(
             "fee_notices": case.fee_notices.all(),
             "productions": productions_for_officer(request.user, case.reference),
             "holds": holds_of_case(case),
+            "milestones": officer_milestones(case) if case.state != State.DRAFT else [],
         }
     )
     return render(request, "portal/case.html", context, status=status)
@@ -167,7 +206,7 @@ def answer(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def withdraw(request: HttpRequest, reference: str) -> HttpResponse:
     case = case_get_for_officer(request.user, reference)
-    form = ReasonForm(request.POST)
+    form = WithdrawForm(request.POST)
     if form.is_valid():
         try:
             case_withdraw(case=case, by=request.user, reason=form.cleaned_data["reason"])

@@ -34,3 +34,9 @@ def productions_for_officer(user: User, reference: str) -> QuerySet[Production]:
     """The packages released to the agency on a case the officer may read."""
     case = case_get_for_officer(user, reference)
     return case.productions.filter(state__in=OFFICER_VISIBLE).order_by("pk")
+
+
+def cases_with_a_download_waiting() -> QuerySet[Production]:
+    """The ``case_id`` of every case with a released production no one has downloaded yet
+    (a subquery: the caller scopes the cases)."""
+    return Production.objects.filter(state=Production.State.RELEASED).values("case_id")

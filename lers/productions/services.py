@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lers.accounts.models import User
+from lers.actions.services.notices import notices_owed_before_disclosure
 from lers.audit.services import audit_record
 from lers.cases.lifecycle import State
 from lers.cases.models import Case
@@ -35,7 +36,7 @@ from lers.cases.notifications import case_url, notify_officers, reachable_office
 from lers.cases.permissions import Step, require, require_second_person
 from lers.cases.scope import Reach, approved_reach
 from lers.cases.services.access import lock_case, require_officer_on_case
-from lers.cases.services.verification import callback_verified
+from lers.cases.services.verification import callback_before, callback_verified
 from lers.core.errors import GuardFailed, IllegalTransition, NotFound
 from lers.core.exchange import active_source
 from lers.core.mail import mail_render, mail_send
@@ -282,15 +283,23 @@ def production_release(*, production: Production, by: User) -> Production:
             )
         if case.state not in PRODUCING_STATES:
             raise IllegalTransition(_("the case is not being worked on"), state=case.state)
-        callback_first = (
-            case.urgency == Case.Urgency.EMERGENCY
-            or "disclosure" in active_policy().officer_verification.callback_before
-        )
-        if callback_first and not callback_verified(case):
+        if case.urgency == Case.Urgency.EMERGENCY and not callback_verified(case):
             raise GuardFailed(
                 _("Record a confirmed call-back to the agency's directory number before release.")
             )
+        callback_before(case, "disclosure")  # JU-04
         _require_within_scope(case, locked)
+        owed = notices_owed_before_disclosure(case, locked.manifest.get("subjects", []))
+        if owed:
+            # BN-08: "we may notify the relevant user of the request before disclosure of any
+            # personal data", unless a court order or warrant says otherwise.
+            raise GuardFailed(
+                _(
+                    "%(exchange)s tells the user before disclosure: send or decide the user "
+                    "notice of %(uids)s first (a non-disclosure order defers it)."
+                )
+                % {"exchange": active_policy().profile.name, "uids": ", ".join(owed)}
+            )
         now = timezone.now()
         locked.state = Production.State.RELEASED
         locked.released_by = by

@@ -79,12 +79,18 @@ def access_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 access_request=access_request,
                 by=request.user,
                 kind=request.POST.get("kind", Agency.Kind.POLICE),
+                hold_note=request.POST.get("hold_note", ""),
             )
         else:
             agency = agencies_in(access_request.country).filter(pk=choice or 0).first()
             if agency is None:
                 raise NotFound("choose one of the agencies listed")
-            access_request_approve(access_request=access_request, by=request.user, agency=agency)
+            access_request_approve(
+                access_request=access_request,
+                by=request.user,
+                agency=agency,
+                hold_note=request.POST.get("hold_note", ""),
+            )
     except NotFound:
         raise
     except DomainError as exc:

@@ -67,6 +67,10 @@ class ScopeForm(forms.Form):
     note = forms.CharField(
         label=_("Reasons for the decision"), widget=forms.Textarea(attrs={"rows": 2})
     )
+    without_accounts = forms.BooleanField(
+        label=_("Approve although no account is confirmed (the actions will reach nobody)"),
+        required=False,
+    )
 
     def __init__(self, case: Case, *args: Any, **kwargs: Any) -> None:
         proposal = scope_proposal(case)
@@ -82,7 +86,10 @@ class ScopeForm(forms.Form):
         )
         super().__init__(*args, **kwargs)
         policy = active_policy()
-        self._choices("subjects", [(uid, uid) for uid in confirmed_subjects(case)])
+        confirmed = confirmed_subjects(case)
+        self._choices("subjects", [(uid, uid) for uid in confirmed])
+        if confirmed:
+            del self.fields["without_accounts"]  # asked only when there is nobody to reach
         requested = case.data_categories or list(DATA_CATEGORIES)
         self._choices(
             "categories", [(c, DATA_CATEGORIES[c]) for c in requested if c in DATA_CATEGORIES]

@@ -9,12 +9,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lers.cases.selectors import (
     case_get_for_staff,
     case_get_to_take,
+    case_workers,
     fee_notice_get_for_staff,
     staff_colleagues,
 )
@@ -23,6 +26,7 @@ from lers.cases.services import (
     callback_record,
     case_approve,
     case_assign,
+    case_cross_border_correct,
     case_route,
     case_start_triage,
     entities_for_routing,
@@ -41,6 +45,50 @@ def take(request: HttpRequest, reference: str) -> HttpResponse:
     """An intake analyst takes a new case from the queue: it is theirs and in triage."""
     case = case_start_triage(case=case_get_to_take(request.user, reference), by=request.user)
     return redirect("workbench-case", reference=case.reference)
+
+
+@login_required
+@require_POST
+def bulk(request: HttpRequest) -> HttpResponse:
+    """Take, or assign to a colleague, the cases ticked in the queue: each through the same
+    service as on its own, each refused for its own reason; the queue says which."""
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("home")
+    references = list(dict.fromkeys(request.POST.getlist("cases")))[:200]
+    action = request.POST.get("action", "")
+    colleague = case_workers().filter(pk=request.POST.get("user") or 0).first()
+    if action not in ("take", "assign") or not references:
+        messages.error(request, _("tick one or more cases and choose what to do with them"))
+        return redirect(back)
+    if action == "assign" and colleague is None:
+        messages.error(request, _("choose a colleague"))
+        return redirect(back)
+    done, refused = [], []
+    for reference in references:
+        try:
+            if action == "take":
+                case_start_triage(case=case_get_to_take(request.user, reference), by=request.user)
+            else:
+                assert colleague is not None
+                case_assign(
+                    case=case_get_for_staff(request.user, reference),
+                    by=request.user,
+                    user=colleague,
+                    hold=True,
+                )
+        except DomainError as exc:
+            refused.append(f"{reference}: {exc.message}")
+        else:
+            done.append(reference)
+    if done:
+        message = (
+            _("Taken: %(cases)s.") if action == "take" else _("Handed to %(name)s: %(cases)s.")
+        )
+        messages.success(request, message % {"cases": ", ".join(done), "name": colleague})
+    for line in refused:
+        messages.error(request, line)
+    return redirect(back)
 
 
 @login_required
@@ -84,6 +132,7 @@ def approve(request: HttpRequest, reference: str) -> HttpResponse:
                 period_end=data["period_end"],
                 actions=data["actions"],
             ),
+            without_accounts=data.get("without_accounts", False),
         )
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -163,6 +212,25 @@ def flag(request: HttpRequest, reference: str) -> HttpResponse:
         )
 
     return act(request, run, _("Officer flagged."), "workbench-case", reference=case.reference)
+
+
+@login_required
+@require_POST
+def cross_border(request: HttpRequest, reference: str) -> HttpResponse:
+    """Staff correct whether the request is cross-border, or undo the correction (JU-12)."""
+    case = case_get_for_staff(request.user, reference)
+    value = {"yes": True, "no": False, "derived": None}.get(request.POST.get("value", ""), ...)
+
+    def run() -> None:
+        if value is ...:
+            raise DomainError(_("choose cross-border, domestic or as derived"))
+        case_cross_border_correct(
+            case=case, by=request.user, value=value, reason=request.POST.get("reason", "")
+        )
+
+    return act(
+        request, run, _("Cross-border recorded."), "workbench-case", reference=case.reference
+    )
 
 
 @login_required

@@ -3,10 +3,13 @@ from django.urls import path
 from lers.workbench import (
     access_views,
     action_views,
+    document_views,
     intake_views,
+    preview_views,
     production_views,
     report_views,
     review_views,
+    served_views,
     views,
 )
 
@@ -24,9 +27,26 @@ urlpatterns = [
         access_views.access_proof_download,
         name="workbench-access-proof",
     ),
+    path(
+        "access/<int:pk>/proofs/<int:proof_pk>/preview/",
+        preview_views.access_proof_preview,
+        name="workbench-access-proof-preview",
+    ),
+    path(
+        "access/<int:pk>/proofs/<int:proof_pk>/preview/image/",
+        preview_views.access_proof_preview_image,
+        name="workbench-access-proof-preview-image",
+    ),
     path("cases/<str:reference>/", views.case_detail, name="workbench-case"),
     path("cases/<str:reference>/take/", review_views.take, name="workbench-take"),
+    path("queue/bulk/", review_views.bulk, name="workbench-bulk"),
+    path("cases/<str:reference>/hold/clear/", served_views.hold_clear, name="workbench-hold-clear"),
     path("cases/<str:reference>/route/", review_views.route, name="workbench-route"),
+    path(
+        "cases/<str:reference>/cross-border/",
+        review_views.cross_border,
+        name="workbench-cross-border",
+    ),
     path("cases/<str:reference>/staff/", review_views.assign, name="workbench-assign"),
     path("cases/<str:reference>/approve/", review_views.approve, name="workbench-approve"),
     path("cases/<str:reference>/fees/", review_views.fee_new, name="workbench-fee"),
@@ -49,6 +69,27 @@ urlpatterns = [
         views.document_download,
         name="workbench-document",
     ),
+    path(
+        "cases/<str:reference>/documents/<int:pk>/preview/",
+        preview_views.document_preview,
+        name="workbench-document-preview",
+    ),
+    path(
+        "cases/<str:reference>/documents/<int:pk>/preview/image/",
+        preview_views.document_preview_image,
+        name="workbench-document-preview-image",
+    ),
+    path(
+        "cases/<str:reference>/documents/<int:pk>/seal/",
+        document_views.document_seal,
+        name="workbench-document-seal",
+    ),
+    path(
+        "cases/<str:reference>/documents/<int:pk>/officer/",
+        document_views.document_officer,
+        name="workbench-document-officer",
+    ),
+    path("cases/<str:reference>/complex/", document_views.mark_complex, name="workbench-complex"),
     path(
         "cases/<str:reference>/steps/<str:name>/",
         views.case_transition,

@@ -15,18 +15,24 @@ from django.views.decorators.http import require_POST
 from lers.accounts.models import Role
 from lers.accounts.roles import has_role, is_staff_member
 from lers.actions.selectors import case_actions
-from lers.cases.lifecycle import OPEN, State
+from lers.actions.services.notices import notices_owed_before_disclosure
+from lers.cases.jurisdiction import cross_border_of, cross_border_rule_applies
+from lers.cases.lifecycle import OPEN, UNDER_REVIEW, State
 from lers.cases.models import CallBack, Case, Deadline
-from lers.cases.permissions import Step, may
+from lers.cases.permissions import Step, may, role_allows
 from lers.cases.selectors import (
     QUEUE_LABELS,
+    QUEUE_ORDER_LABELS,
     Queue,
+    QueueOrder,
     approved_scope,
     case_get_for_staff,
     case_timeline,
+    case_workers,
     cases_for_staff,
     document_get_for_staff,
     queue_counts,
+    queue_profiles,
     staff_colleagues,
     staff_queue,
     subject_match_get_for_staff,
@@ -36,6 +42,7 @@ from lers.cases.services import (
     case_open_for_staff,
     case_resolve_targets,
     case_signals,
+    complex_refusal,
     cross_border_limit,
     document_open,
     entities_for_routing,
@@ -43,7 +50,9 @@ from lers.cases.services import (
     route_suggestion,
     subject_decide,
 )
+from lers.cases.services.document_checks import CHECKING
 from lers.cases.services.verification import callback_required
+from lers.cases.timeline import staff_milestones
 from lers.core.case_page import apply_transition, case_context
 from lers.core.downloads import attachment_response
 from lers.core.errors import DomainError
@@ -66,8 +75,16 @@ def home(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     state = state if state in State.values else ""
     profile = request.GET.get("profile", "")[:50]
+    search = request.GET.get("q", "")[:200].strip()
+    try:
+        order = QueueOrder(request.GET.get("order", QueueOrder.URGENCY))
+    except ValueError:
+        order = QueueOrder.URGENCY
+    found = staff_queue(
+        request.user, queue, state=state, profile=profile, search=search, order=order
+    )
     cases = list(
-        staff_queue(request.user, queue, state=state, profile=profile).prefetch_related(
+        found.prefetch_related(
             Prefetch(
                 "deadlines",
                 queryset=Deadline.objects.filter(status__in=Deadline.LIVE).order_by("due_at"),
@@ -80,9 +97,12 @@ def home(request: HttpRequest) -> HttpResponse:
         .filter(pk__in=[c.pk for c in cases])
         .values_list("pk", flat=True)
     )
+    can_take = has_role(request.user, Role.INTAKE_ANALYST)
     for case in cases:
         case.readable = case.pk in readable
-    counts = queue_counts(request.user, state=state, profile=profile)
+        # A new case waits for someone to take it: its title says what it is about.
+        case.takeable = can_take and case.state == State.SUBMITTED and not case.assignee_id
+    counts = queue_counts(request.user, state=state, profile=profile, search=search)
     return render(
         request,
         "workbench/queue.html",
@@ -93,7 +113,13 @@ def home(request: HttpRequest) -> HttpResponse:
             "states": [(s.value, s.label) for s in State if s in OPEN and s != State.DRAFT],
             "state": state,
             "profile": profile,
-            "can_take": has_role(request.user, Role.INTAKE_ANALYST),
+            "profiles": queue_profiles(),
+            "search": search,
+            "order": order,
+            "orders": list(QUEUE_ORDER_LABELS.items()),
+            "can_take": can_take,
+            "bulk": any(c.readable or c.takeable for c in cases),
+            "workers": case_workers() if role_allows(request.user, Step.ASSIGN) else [],
             "truncated": len(cases) == QUEUE_PAGE,
         },
     )
@@ -103,7 +129,8 @@ def _page(
     request: HttpRequest, case: Case, *, form: StaffMessageForm | None = None, status: int = 200
 ) -> HttpResponse:
     context = case_context(case, request.user, staff=True)
-    context["timeline"] = case_timeline(case)
+    context["timeline"] = list(case_timeline(case))
+    context["milestones"] = staff_milestones(case)
     context["message_form"] = form or StaffMessageForm()
     context["can_write"] = case.state in OPEN and may(request.user, Step.WORK, case)
     context["scope"] = approved_scope(case)
@@ -127,8 +154,35 @@ def _page(
         context["scope_form"] = ScopeForm(case)
         context["cross_border_limit"] = cross_border_limit(case)
     context["actions"] = case_actions(case)
+    # BN-08: what holds a release back, said before anyone clicks it.
+    context["notices_owed"] = (
+        notices_owed_before_disclosure(case, context["scope"].subjects)
+        if context["scope"] is not None and case.state in (State.APPROVED, State.IN_PROGRESS)
+        else []
+    )
     context["routing"] = _routing(request, case)
+    context["checks"] = _checks(request, case)
+    rule = cross_border_rule_applies()
+    context["cross_border"] = cross_border_of(case) if rule else None
+    context["can_correct_cross_border"] = (
+        rule and case.state in UNDER_REVIEW and may(request.user, Step.ROUTE, case)
+    )
     return render(request, "workbench/case.html", context, status=status)
+
+
+def _checks(request: HttpRequest, case: Case) -> dict[str, Any]:
+    """The document checks (JU-18, HX-05, JU-07) and the complex-case marking (HX-14)."""
+    policy = active_policy()
+    return {
+        "seal_rule": policy.formats.seal_or_signature,
+        "sealed_types": policy.sealed_documents(),
+        "officer_id_types": policy.officer_id_documents(),
+        "preferred_format": policy.formats.preferred_document_format,
+        "can_check": case.state in CHECKING and may(request.user, Step.DOCUMENT_CHECK, case),
+        "can_mark_complex": may(request.user, Step.MARK_COMPLEX, case),
+        "complex_refusal": complex_refusal(case),
+        "extra_days": policy.sla.complex_extra_business_days,
+    }
 
 
 def _routing(request: HttpRequest, case: Case) -> dict[str, Any] | None:

@@ -22,6 +22,7 @@ from lers.actions.services.notices import (
     notices_sweep,
 )
 from lers.audit.models import AuditEvent
+from lers.cases.services.verification import callback_record
 from lers.core.errors import DomainError, IllegalTransition
 from lers.demo.exchange.actions import user_notices
 from lers.policy import PolicyError
@@ -254,6 +255,13 @@ def test_ju_and_binance_keep_a_freeze_its_own_duration(
 ):
     """97's cap is not theirs: they ask for no consent, so no freeze is "without consent"."""
     settings.LERS_POLICY = profile
+    # ju calls the agency back before a freeze goes to the exchange (JU-04).
+    callback_record(
+        case=subject_case,
+        by=analyst,
+        number=subject_case.agency.switchboard_phone,
+        outcome="confirmed",
+    )
     at(time_machine, T0)
     freeze = active_freeze(subject_case, analyst, approver, days=120)
     assert not freeze.without_consent

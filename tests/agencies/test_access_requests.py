@@ -41,6 +41,8 @@ def sign_up(email: str = "dc.smith@met.police.uk", **overrides):
         "mobile_phone": "07911 123456",
         "supervisor_name": "DS Jo Jones",
         "supervisor_email": "jo.jones@met.police.uk",
+        "requester_kind": "law_enforcement",
+        "terms_acknowledged": True,
         **overrides,
     }
     return access_request_create(**fields)
@@ -81,7 +83,7 @@ def test_an_address_outside_the_registry_is_flagged_not_refused():
         ("office_phone", "12", "not a phone number|not a valid phone"),
         ("email", "not-an-email", "valid email"),
         ("country", "Great Britain", "two-letter"),
-        ("supervisor_name", "  ", "supervisor's name is required"),
+        ("supervisor_name", "  ", "supervisor's name is required"),  # binance asks for one
         ("password", "password", "password"),
     ],
 )

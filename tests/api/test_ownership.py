@@ -14,7 +14,7 @@ from lers.demo.services import DEMO_PDF
 from lers.productions.models import Production
 from lers.productions.services import production_release, production_request
 from tests.api.conftest import Api, token_for
-from tests.conftest import make_user, run_jobs
+from tests.conftest import make_user, run_jobs, tell_users
 
 pytestmark = [pytest.mark.django_db, pytest.mark.req("X-11")]
 
@@ -31,8 +31,16 @@ BODIES = {
     ("post", "/api/v1/requests/{reference}/extension"): {"json": {"reason": "longer"}},
     ("post", "/api/v1/requests/{reference}/consent"): {"json": {"consent_to_share_contact": True}},
     ("post", "/api/v1/cases/{reference}/routing"): {"json": {"entity": "anywhere"}},
+    ("post", "/api/v1/cases/{reference}/cross-border"): {
+        "json": {"value": True, "reason": "the data is abroad"}
+    },
     ("post", "/api/v1/cases/{reference}/decisions"): {
         "json": {"decision": "request_information", "question": "why?"}
+    },
+    ("post", "/api/v1/cases/{reference}/complex"): {"json": {"reason": "many chains"}},
+    ("post", "/api/v1/cases/{reference}/documents/{document_id}/seal"): {"json": {"present": True}},
+    ("post", "/api/v1/cases/{reference}/documents/{document_id}/officer"): {
+        "json": {"officer_name": "Li Lei"}
     },
 }
 
@@ -46,6 +54,7 @@ def objects(subject_case, make_case, officer_a, operator, approver):
     run_jobs()
     production.refresh_from_db()
     assert production.state == Production.State.READY, production.error
+    tell_users(subject_case, approver)  # binance tells the user before disclosure (BN-08)
     production_release(production=production, by=approver)
     run_jobs()
     cases.message_post(case=subject_case, by=officer_a, body="A message of agency A.")

@@ -23,6 +23,7 @@ FIELDS = {
     "request_types": ["information"],
     "title": "Investment fraud, victims in three cities",
     "agency_case_number": "A-2026-77",
+    "matter_type": "criminal",
     "legal_basis": "Criminal investigation under the criminal procedure law.",
     "legal_clauses": "Art. 1-3",
     "summary": "Victims transferred funds to addresses later deposited to the exchange.",
@@ -91,6 +92,14 @@ def test_a_request_is_created_filled_submitted_and_followed(api_a, officer_a, en
 
     patched = api_a.patch(f"/requests/{reference}", json={"duration_days": 30})
     assert patched.status_code == 200 and patched.json()["fields"]["duration_days"] == 30
+    # A freeze names its assets and amount through the API too (issue 16.6).
+    freeze = api_a.patch(
+        f"/requests/{reference}", json={"freeze_assets": ["usdt", "ETH"], "freeze_amount": "all"}
+    )
+    assert freeze.status_code == 200, freeze.content
+    assert freeze.json()["fields"]["freeze_assets"] == ["USDT", "ETH"]
+    bad = api_a.patch(f"/requests/{reference}", json={"freeze_assets": ["US$T"]})
+    assert bad.status_code == 422 and error_of(bad)["message"]
 
     detail = fill(api_a, reference)
     assert not [g for g in detail["checklist"] if g["blocking"]]

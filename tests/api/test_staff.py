@@ -55,7 +55,12 @@ def test_ask_decline_and_approve_through_the_api(make_case, analyst, reviewer):
     assert response.json()["decline_reasons"] == [reason]
 
     review = make_case("legal_review")
-    approve = {"decision": "approve", "note": "KYC only.", "scope": {"categories": ["kyc"]}}
+    approve = {
+        "decision": "approve",
+        "note": "KYC only.",
+        "scope": {"categories": ["kyc"]},
+        "without_accounts": True,  # no account resolved in this case
+    }
     # The analyst may not approve: the same rule as the workbench.
     refused = api.post(f"/cases/{review.reference}/decisions", json=approve)
     assert refused.status_code == 403 and refused.json()["error"]["code"] == "not_permitted"

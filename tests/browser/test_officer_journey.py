@@ -72,6 +72,9 @@ def test_an_officer_gets_access_submits_answers_and_withdraws(
     page.get_by_label("Legal instrument").select_option(label="Court order")
     page.get_by_label(re.compile("^Legal basis")).fill("Fraud Act 2006 s.2; PACE 1984 s.8")
     expect(checklist).not_to_contain_text("Set out the legal basis")
+    # BN-01: Binance serves criminal investigations only; the request says what it is about.
+    page.get_by_label("A criminal investigation").check()
+    expect(checklist).not_to_contain_text("Say what the request is about")
     screenshot("step-legal-live-checklist")
     page.get_by_role("button", name="Save and continue").click()
 
@@ -140,6 +143,7 @@ def test_an_officer_gets_access_submits_answers_and_withdraws(
     # And withdraws it.
     page.get_by_text("Withdraw this request").click()
     page.get_by_label("Reason").fill("The suspects were arrested; the funds are recovered.")
+    page.get_by_label("I understand this cannot be undone").check()
     page.get_by_role("button", name="Withdraw", exact=True).click()
     expect(page.locator(".card .state").first).to_have_text("Withdrawn")
     screenshot("withdrawn")

@@ -23,7 +23,7 @@ def test_analyst_starts_triage_and_another_agency_gets_404(
 
     row.get_by_role("link", name=case.reference).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(case.reference)
-    state = page.locator(".card .state").first
+    state = page.locator("#case-state .state")
     expect(state).to_have_text("Submitted")
     page.get_by_role("button", name="Start triage").click()
     expect(state).to_have_text("In triage")

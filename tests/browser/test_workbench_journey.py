@@ -34,9 +34,12 @@ def form(page, name: str, case: Case, *args):
 
 
 def step(page, case: Case, name: str, text: str = ""):
+    """A step of "Next step": the primary one is on show, the others under "Other steps"."""
     target = form(page, "workbench-transition", case, name)
+    if not target.is_visible():
+        page.locator("#next-steps summary").click()
     if text:
-        target.locator('input[name="text"]').fill(text)
+        target.get_by_role("textbox").fill(text)
     target.get_by_role("button").click()
 
 
@@ -76,7 +79,7 @@ def test_a_case_from_submitted_to_closed_through_the_workbench(
     page.locator("tr", has_text=case.reference).get_by_role("button", name="Take").click()
     expect(page.get_by_role("heading", name="Verification")).to_be_visible()
     step(page, case, "request_information", "Please send the transaction list of the victim.")
-    expect(page.locator(".state").first).to_contain_text("Awaiting")
+    expect(page.locator("#case-state .state")).to_contain_text("Awaiting")
     screenshot("asked-the-agency")
     sign_out(page)
 
@@ -154,6 +157,14 @@ def test_a_case_from_submitted_to_closed_through_the_workbench(
     production = Production.objects.get(case=case)
     page.goto(reverse("workbench-production", args=[case.reference, production.pk]))
     page.get_by_role("button", name="Release to the agency").click()
+    # Binance tells the user before disclosure (BN-08): the release waits for the notice.
+    expect(page.get_by_text("tells the user before disclosure")).to_be_visible()
+    open_case(page, case)
+    form(page, "workbench-notices", case).get_by_role("button").click()
+    page.locator("#actions").get_by_role("button", name="Send notice").click()
+    deliver_mail()  # the notice reaches the exchange, which tells the user
+    page.goto(reverse("workbench-production", args=[case.reference, production.pk]))
+    page.get_by_role("button", name="Release to the agency").click()
     expect(page.locator("#production")).to_contain_text("Released to the agency")
     screenshot("released")
     deliver_mail()  # the restriction reaches the exchange; the officers are told
@@ -185,7 +196,7 @@ def test_a_case_from_submitted_to_closed_through_the_workbench(
     open_case(page, case)
     step(page, case, "respond", "Production delivered; account frozen for 30 days.")
     step(page, case, "close")
-    expect(page.locator(".state").first).to_contain_text("Closed")
+    expect(page.locator("#case-state .state")).to_contain_text("Closed")
     screenshot("closed")
     case.refresh_from_db()
     assert case.state == State.CLOSED
@@ -199,14 +210,17 @@ def test_a_case_is_declined_with_the_policys_reasons(
     sign_in(page, analyst)
     page.goto(reverse("home") + "?queue=new")
     page.locator("tr", has_text=case.reference).get_by_role("button", name="Take").click()
+    page.locator("#next-steps summary").click()  # "Other steps"
     decline = form(page, "workbench-transition", case, "decline")
     reasons = decline.locator('select[name="reasons"] option')
     first = reasons.first.inner_text()
     decline.locator('select[name="reasons"]').select_option(index=0)
-    decline.locator('input[name="text"]').fill("This is a civil matter between private parties.")
+    decline.get_by_label("Message to the agency").fill(
+        "This is a civil matter between private parties."
+    )
     screenshot("decline")
     decline.get_by_role("button", name="Decline").click()
-    expect(page.locator(".state").first).to_contain_text("Declined")
+    expect(page.locator("#case-state .state")).to_contain_text("Declined")
     sign_out(page)
     sign_in(page, officer_a)
     page.goto(reverse("portal-case", args=[case.reference]))

@@ -10,7 +10,7 @@ from django.core import mail
 from lers.audit.models import AuditEvent
 from lers.cases import services
 from lers.cases.lifecycle import State
-from lers.cases.models import ApprovedScope, Case, FeeNotice, SubjectMatch, Target
+from lers.cases.models import ApprovedScope, Case, Entity, FeeNotice, SubjectMatch, Target
 from lers.core.errors import GuardFailed, IllegalTransition, NotPermitted
 from lers.jobs.worker import Worker
 
@@ -33,6 +33,14 @@ def confirmed(case: Case, *uids: str) -> None:
             record="users",
             status=SubjectMatch.Status.CONFIRMED,
         )
+
+
+def seychelles_entity(case: Case) -> None:
+    """Route the case to an entity in the Seychelles, as ju's first one is."""
+    case.entity = Entity.objects.create(
+        code="ju_sc", name="Ju (Seychelles)", jurisdiction="SC", timezone="Indian/Mahe"
+    )
+    case.save(update_fields=["entity"])
 
 
 @pytest.fixture
@@ -123,8 +131,7 @@ def test_a_cross_border_request_without_mlat_gets_general_information_only(
     settings, in_review, reviewer, officer_a
 ):
     settings.LERS_POLICY = "ju"
-    Case.objects.filter(pk=in_review.pk).update(cross_border=True)
-    in_review.refresh_from_db()
+    seychelles_entity(in_review)  # agency A is in GB: cross-border, derived
     assert services.cross_border_limit(in_review) == "general_information_only"
     assert services.scope_proposal(in_review) == services.ScopeDecision()
     with pytest.raises(GuardFailed, match="general information only"):
@@ -145,8 +152,7 @@ def test_with_the_mlat_the_cross_border_request_is_reviewed_in_full(
     settings, in_review, officer_a, analyst
 ):
     settings.LERS_POLICY = "ju"
-    Case.objects.filter(pk=in_review.pk).update(cross_border=True)
-    in_review.refresh_from_db()
+    seychelles_entity(in_review)  # agency A is in GB: cross-border, derived
     services.message_post(
         case=in_review,
         by=analyst,

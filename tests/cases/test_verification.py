@@ -13,6 +13,7 @@ from lers.cases import services
 from lers.cases.lifecycle import State
 from lers.cases.models import CallBack, Case
 from lers.core.errors import DomainError, GuardFailed, NotPermitted
+from lers.demo.services import seals_confirm
 from tests.conftest import PASSWORD, make_officer
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +53,7 @@ def test_only_a_confirmed_call_to_the_directory_number_verifies(
         officer=officer_a.officer,
         note="Switchboard transferred us to the officer.",
     )
+    seals_confirm(case, analyst)  # ju requires them too (JU-18)
     services.case_verify(case=case, by=analyst, note="Verified by call-back.")
     case.refresh_from_db()
     assert case.state == State.LEGAL_REVIEW

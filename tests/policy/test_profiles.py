@@ -21,6 +21,8 @@ CATALOGUE = {
     "hx97": [f"HX-{i:02d}" for i in range(1, 17)],
     "binance": [f"BN-{i:02d}" for i in range(1, 9)],
 }
+# Seed rules the shared catalogue has no ID for yet (docs/requirements-added.md).
+ADDED = {"ju": ["JU-20", "JU-21", "JU-22"], "hx97": [], "binance": []}
 
 
 def _raw(name: str) -> dict:
@@ -41,6 +43,7 @@ def test_every_guideline_rule_is_encoded_in_its_profile(name):
         prefix = ids[0][:2]
         ids = re.findall(rf"^\| ({prefix}-\d\d) \|", SHARED_REQUIREMENTS.read_text(), re.M)
         assert ids, "the catalogue lists IDs for this guideline"
+    ids = sorted(set(ids) | set(ADDED[name]))
     encoded = set(re.findall(r"(?:JU|HX|BN)-\d\d", load(name).model_dump_json()))
     assert sorted(set(ids) - encoded) == []
 
@@ -209,23 +212,26 @@ def test_binance_disclosure_needs_a_court_order_or_warrant():
     facts = RequestFacts(
         request_types=frozenset({"information"}),
         documents={"official_letter": 1},
-        fields=frozenset({"legal_basis", "summary", "targets"}),
+        fields=frozenset({"legal_basis", "summary", "targets", "matter_type"}),
     )
     assert _ids("binance", facts) == {"disclosure-order"}
     with_warrant = RequestFacts(
         request_types=frozenset({"information"}),
         documents={"search_warrant": 1},
-        fields=frozenset({"legal_basis"}),
+        fields=frozenset({"legal_basis", "matter_type"}),
     )
     assert _ids("binance", with_warrant) == set()
 
 
 @pytest.mark.req("JU-07")
 def test_ju_needs_two_officers_ids():
-    gaps = evaluate(
-        load("ju"),
-        RequestFacts(request_types=frozenset({"information"}), documents={"officer_id": 1}),
+    """Two IDs of one officer are one officer; the number is min_officer_ids."""
+    one_officer = RequestFacts(
+        request_types=frozenset({"information"}),
+        documents={"officer_id": 2},
+        officers_named={"officer_id": frozenset({"wang fang"})},
     )
+    gaps = evaluate(load("ju"), one_officer)
     gap = next(g for g in gaps if g.requirement.id == "two-officer-ids")
     assert (gap.documents_have, gap.documents_need) == (1, 2)
     assert "two officers" in gap.message()

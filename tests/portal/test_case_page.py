@@ -110,7 +110,9 @@ def test_withdrawing_needs_a_reason_and_records_it(signed_in, make_case):
     assert response.status_code == 400
     case.refresh_from_db()
     assert case.state == State.TRIAGE
-    signed_in.post(reverse("portal-withdraw", args=[case.reference]), {"reason": "Settled."})
+    signed_in.post(
+        reverse("portal-withdraw", args=[case.reference]), {"reason": "Settled.", "confirm": "on"}
+    )
     case.refresh_from_db()
     assert case.state == State.WITHDRAWN
     page = signed_in.get(reverse("portal-case", args=[case.reference])).content.decode()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from django.test import TestCase
 from django.urls import reverse
@@ -12,31 +10,12 @@ from lers.accounts.mfa import totp_code
 from lers.agencies.models import AccessRequest, Agency, Officer
 from lers.audit.models import AuditEvent
 from lers.core.policy import active_policy
-from lers.jobs.models import Job
 from tests.conftest import PASSWORD
-from tests.web.pages import current_step, secret_on_page
+from tests.web.pages import ACCESS_FORM, PNG, current_step, mailed_code, secret_on_page
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-FORM = {
-    "email": "dc.smith@met.police.uk",
-    "password": "a long and unusual passphrase 42",
-    "full_name": "DC Sam Smith",
-    "title": "Detective Constable",
-    "badge_number": "MP1234",
-    "agency_name": "Metropolitan Police Service",
-    "country": "GB",
-    "office_phone": "020 7230 1212",
-    "mobile_phone": "",
-    "supervisor_name": "DS Jo Jones",
-    "supervisor_email": "jo.jones@met.police.uk",
-}
-
-
-def mailed_code() -> str:
-    job = Job.objects.filter(name="mail.send").order_by("-pk").first()
-    return re.search(r"\b(\d{6})\b", job.payload["text"]).group(1)
+FORM = ACCESS_FORM
 
 
 def request_access(client) -> AccessRequest:

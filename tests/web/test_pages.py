@@ -116,7 +116,9 @@ def test_a_move_the_role_does_not_allow_is_403(client, make_case, auditor):
 def test_officer_withdraws_from_the_portal(client, make_case, officer_a):
     case = make_case(State.SUBMITTED)
     login(client, officer_a)
-    response = client.post(reverse("portal-withdraw", args=[case.reference]), {"reason": "Done."})
+    response = client.post(
+        reverse("portal-withdraw", args=[case.reference]), {"reason": "Done.", "confirm": "on"}
+    )
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.state == State.WITHDRAWN

@@ -175,6 +175,8 @@ ROUTES: list[Route] = [
     # Following a request.
     Route("portal-case", State.SUBMITTED, ANY),
     Route("portal-document", State.SUBMITTED, ANY, pk="document"),
+    Route("portal-document-preview", State.SUBMITTED, ANY, pk="document"),
+    Route("portal-document-preview-image", State.SUBMITTED, ANY, pk="document"),
     Route("portal-message", State.SUBMITTED, POST, data=lambda ctx: {"body": "From a stranger."}),
     Route(
         "portal-answer",
@@ -182,7 +184,12 @@ ROUTES: list[Route] = [
         POST,
         data=lambda ctx: {"body": "An answer from a stranger."},
     ),
-    Route("portal-withdraw", State.SUBMITTED, POST, data=lambda ctx: {"reason": "Stranger."}),
+    Route(
+        "portal-withdraw",
+        State.SUBMITTED,
+        POST,
+        data=lambda ctx: {"reason": "Stranger.", "confirm": "on"},
+    ),
     Route(
         "portal-extension",
         State.SUBMITTED,

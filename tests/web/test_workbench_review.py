@@ -13,6 +13,7 @@ from lers.audit.models import AuditEvent
 from lers.cases.lifecycle import State
 from lers.cases.models import ApprovedScope, Case, FeeNotice
 from lers.workbench import urls as workbench_urls
+from tests.api.conftest import Api, token_for
 from tests.conftest import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
@@ -88,6 +89,7 @@ def test_a_reviewer_approves_a_narrower_scope_from_the_case_page(client, make_ca
             "period_start": case.timeframe_start.strftime("%Y-%m-%d %H:%M:%S"),
             "period_end": case.timeframe_end.strftime("%Y-%m-%d %H:%M:%S"),
             "note": "Only what is needed.",
+            "without_accounts": "on",  # no account resolved in this case: the page warned
         },
         follow=True,
     )
@@ -145,3 +147,53 @@ def test_the_offered_scope_approves_unchanged_in_chinese_too(make_case, reviewer
         assert bound.is_valid(), bound.errors
     assert bound.cleaned_data["period_start"] == case.timeframe_start.replace(microsecond=0)
     assert bound.cleaned_data["period_end"] == case.timeframe_end.replace(microsecond=0)
+
+
+def test_approving_actions_with_no_account_warns_and_needs_the_reviewer_to_say_so(
+    client, make_case, reviewer
+):
+    """Issue 16.3: a freeze or a production approved with no account reaches nobody."""
+    case = make_case(State.LEGAL_REVIEW)  # its targets resolve to no confirmed account
+    assert client.login(username=reviewer.username, password=PASSWORD)
+    page = client.get(reverse("workbench-case", args=[case.reference])).content.decode()
+    assert "data-no-accounts" in page and 'name="without_accounts"' in page
+    data = {
+        "categories": ["kyc"],
+        "actions": case.request_types,
+        "period_start": case.timeframe_start.strftime("%Y-%m-%d %H:%M:%S"),
+        "period_end": case.timeframe_end.strftime("%Y-%m-%d %H:%M:%S"),
+        "note": "Only what is needed.",
+    }
+    url = reverse("workbench-approve", args=[case.reference])
+    refused = client.post(url, data, follow=True).content.decode()
+    assert "No account is confirmed in the scope" in refused
+    case.refresh_from_db()
+    assert case.state == State.LEGAL_REVIEW
+    api = Api(token_for(reviewer)).post(
+        f"/cases/{case.reference}/decisions", json={"decision": "approve", "note": "x"}
+    )
+    assert api.status_code == 409
+    assert "would reach nobody" in api.json()["error"]["message"]
+    client.post(url, {**data, "without_accounts": "on"})
+    case.refresh_from_db()
+    assert case.state == State.APPROVED
+
+
+def test_the_next_step_is_one_primary_action_with_labelled_fields(client, make_case, analyst):
+    """Issue 16.3: the state's step on show, the others a click away, each field labelled."""
+    case = make_case(State.VERIFICATION)
+    as_user(client, analyst)
+    html = client.get(reverse("workbench-case", args=[case.reference])).content.decode()
+    card = html[html.index('id="next-steps"') :]
+    card = card[: card.index('id="routing"') if 'id="routing"' in card else card.index("</aside>")]
+    primary = re.search(r'<form class="move primary"[^>]*data-move="(\w+)"', card)
+    assert primary and primary.group(1) == "verify"
+    assert '<label for="move-verify-text">How the requester was verified (on the record)' in card
+    others = card[card.index("<details") :]
+    assert 'data-move="request_information"' in others and "Question to the agency" in others
+    assert 'data-move="decline"' in others and "Message to the agency" in others
+    assert 'placeholder="Message"' not in html
+    # Two-column: the request and evidence on one side, state and next step on the other.
+    assert html.index('class="case-main"') < html.index('class="case-side"')
+    side = html[html.index('class="case-side"') :]
+    assert 'id="case-state"' in side and 'id="next-steps"' in side and 'id="staff"' in side

@@ -32,6 +32,7 @@ from lers.cases.notifications import notify_officers
 from lers.cases.permissions import Step, require, require_second_person
 from lers.cases.scope import require_subject_in_scope
 from lers.cases.services.access import lock_case, require_case_worker
+from lers.cases.services.verification import callback_before
 from lers.core.errors import DomainError, IllegalTransition, NotPermitted
 from lers.core.policy import active_policy
 from lers.exchange.actions import RELEASE_RESTRICTION, RESTRICT, Outcome
@@ -138,6 +139,7 @@ def freeze_approve(*, freeze: Freeze, by: User, days: int | None = None) -> Free
             raise IllegalTransition(_("this freeze is not awaiting approval"), state=freeze.state)
         if case.state not in WORKING:
             raise IllegalTransition(_("the case is not being worked on"), state=case.state)
+        callback_before(case, "freeze")  # JU-04
         freeze.approved_days = _approved_days(freeze, days)
         freeze.state = Freeze.State.APPROVED
         freeze.approved_by = by

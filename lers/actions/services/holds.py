@@ -44,6 +44,7 @@ from lers.cases.permissions import Step, require
 from lers.cases.scope import approved_reach
 from lers.cases.services.access import lock_case, require_case_worker
 from lers.cases.services.requests import EXTENSION
+from lers.cases.services.verification import callback_before
 from lers.core.errors import DomainError, ExtensionNeedsRequest, GuardFailed, IllegalTransition
 from lers.core.exchange import active_source
 from lers.core.policy import active_policy
@@ -195,6 +196,7 @@ def hold_preserve(*, case: Case, by: User, categories: list[str] | None = None) 
     require(by, Step.PRESERVE, case)
     if case.state not in WORKING:
         raise IllegalTransition(_("the case is not being worked on"), state=case.state)
+    callback_before(case, "preservation")  # JU-04, where the profile says so
     extended = hold_extended_by(case)
     if extended is not None:
         # A second copy would double what is held; the request extends the hold in force.

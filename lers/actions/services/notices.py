@@ -12,6 +12,7 @@ agency consented to share it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -30,7 +31,7 @@ from lers.cases.notifications import staff_holding
 from lers.cases.permissions import Step, require
 from lers.cases.scope import approved_reach
 from lers.cases.services.access import lock_case, require_case_worker
-from lers.core.errors import DomainError, IllegalTransition
+from lers.core.errors import DomainError, GuardFailed, IllegalTransition
 from lers.core.mail import mail_enqueue
 from lers.core.policy import active_policy
 from lers.exchange.actions import NOTICE, Outcome
@@ -193,6 +194,28 @@ def _tries(notice_id: int) -> int:
     return Delivery.objects.filter(owner="notice", owner_id=notice_id).count()
 
 
+# A freeze on its way to the exchange: telling the user now would let the funds move first.
+_FREEZE_UNDER_WAY = (Freeze.State.REQUESTED, Freeze.State.APPROVED, Freeze.State.UNCONFIRMED)
+
+
+def notices_owed_before_disclosure(case: Case, uids: Sequence[str]) -> list[str]:
+    """Under a policy that notifies "before disclosure" (BN-08), the accounts among ``uids``
+    whose user has not been told yet and may be: no notice decided, or one due or on its
+    way. A notice deferred by a non-disclosure order, or withheld on the record, does not
+    hold the disclosure. Empty under any other timing."""
+    if active_policy().notification.timing != "before_disclosure":
+        return []
+    settled = {
+        UserNotice.State.SENT,
+        UserNotice.State.DEFERRED,
+        UserNotice.State.WITHHELD,
+    }
+    decided = dict(
+        UserNotice.objects.filter(case=case, uid__in=list(uids)).values_list("uid", "state")
+    )
+    return sorted(uid for uid in set(uids) if decided.get(uid) not in settled)
+
+
 def notice_send(*, notice: UserNotice, by: User) -> UserNotice:
     with transaction.atomic():
         case = lock_case(notice.case)
@@ -202,6 +225,19 @@ def notice_send(*, notice: UserNotice, by: User) -> UserNotice:
             raise IllegalTransition(_("this notice is not due"), state=notice.state)
         if order_in_force(case):
             raise IllegalTransition(_("a non-disclosure order forbids it"), state=notice.state)
+        if (
+            active_policy().notification.timing == "after_action"
+            and Freeze.objects.filter(
+                case=case, uid=notice.uid, state__in=_FREEZE_UNDER_WAY
+            ).exists()
+        ):
+            # JU-16: notice "where it does not impede law enforcement actions".
+            raise GuardFailed(
+                _(
+                    "The policy notifies the user after the exchange's action: this account's "
+                    "freeze is not in force yet."
+                )
+            )
         # The consent as it stands when the notice leaves, not when it was decided.
         contact = ""
         if agency_contact_shared(case):

@@ -3,6 +3,7 @@
 from lers.agencies.services.access import (
     access_proof_add,
     access_proof_open,
+    access_proof_preview_open,
     access_request_approve,
     access_request_confirm_email,
     access_request_create,
@@ -21,6 +22,7 @@ from lers.agencies.services.registry import (
 __all__ = [
     "access_proof_add",
     "access_proof_open",
+    "access_proof_preview_open",
     "access_request_approve",
     "access_request_approve_new_agency",
     "access_request_confirm_email",

@@ -20,16 +20,26 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lers.accounts.models import Role, User
 from lers.accounts.roles import roles_of
 from lers.agencies.models import AccessProof, AccessRequest, Agency, Officer
+from lers.agencies.served import (
+    REQUESTER_LABELS,
+    agency_domain_finding,
+    email_finding,
+    requester_finding,
+    served_record,
+    verdict,
+)
 from lers.agencies.services.registry import domain_registry
-from lers.audit.services import audit_record
+from lers.audit.services import audit_record, audit_record_once
 from lers.cases.deadlines import entity_calendar
-from lers.core.errors import DomainError, GuardFailed, IllegalTransition, NotPermitted
+from lers.core.errors import DomainError, GuardFailed, IllegalTransition, NotPermitted, NotServed
 from lers.core.mail import mail_enqueue
 from lers.core.policy import active_policy
+from lers.core.terms import terms_record, terms_required
 from lers.core.text import clean_text
 from lers.core.uploads import upload_check
 
@@ -73,30 +83,65 @@ def access_request_create(
     office_phone: str,
     supervisor_name: str,
     supervisor_email: str,
+    requester_kind: str,
     mobile_phone: str = "",
     badge_number: str = "",
     language: str = "en",
+    terms_acknowledged: bool = False,
 ) -> AccessRequest | None:
-    """Start a request; returns None (and emails the owner) when the address has an account."""
+    """Start a request; returns None (and emails the owner) when the address has an account.
+
+    The profile decides first whom it serves (``lers.agencies.served``): a requester it does not
+    serve, or an address it does not take, is refused with the reason (before anything is
+    looked up, so a refusal says nothing of existing accounts), or the request is held for the
+    reviewer with the reason. Where the profile's terms are to be acknowledged, the request goes
+    only with the acknowledgement (HX-15)."""
     email = clean_text(email).lower()
+    # Where the profile asks for the supervisor (an emergency is confirmed with them, X-04),
+    # both are required; elsewhere they are optional.
+    supervisor_asked = active_policy().officer_verification.supervisor_contact
     try:
         validate_email(email)
-        validate_email(supervisor_email)
+        if supervisor_asked or supervisor_email.strip():
+            validate_email(supervisor_email)
     except ValidationError:
-        raise DomainError("enter valid email addresses for yourself and your supervisor") from None
+        raise DomainError(
+            _("enter valid email addresses for yourself and your supervisor")
+        ) from None
     country = country.strip().upper()
     if len(country) != 2 or not country.isalpha():
-        raise DomainError("the country is a two-letter ISO code, e.g. GB or HK")
+        raise DomainError(_("the country is a two-letter ISO code, e.g. GB or HK"))
     office = phone_e164(office_phone, region=country)
     mobile = phone_e164(mobile_phone, region=country) if mobile_phone.strip() else ""
-    for label, value in (
-        ("your name", full_name),
-        ("your agency", agency_name),
-        ("your title", title),
-        ("your supervisor's name", supervisor_name),
-    ):
+    required = [
+        (_("Your name"), full_name),
+        (_("Your agency"), agency_name),
+        (_("Your title"), title),
+    ]
+    if supervisor_asked:
+        required.append((_("Your supervisor's name"), supervisor_name))
+    for label, value in required:
         if not clean_text(value):
-            raise DomainError(f"{label} is required")
+            raise DomainError(_("%(field)s is required") % {"field": label})
+    if requester_kind not in REQUESTER_LABELS:
+        raise DomainError(_("unknown kind of requester %(kind)s") % {"kind": repr(requester_kind)})
+    terms = terms_required(acknowledged=terms_acknowledged)
+    check = domain_registry().check(email)
+    decided = verdict(
+        requester_finding(requester_kind),
+        # The authorisation comes as a proof of authority, after the mailbox code: staff see it.
+        email_finding(check, authorisation=None),
+    )
+    if decided.outcome == "refuse":
+        served_record(
+            decided,
+            door="access",
+            actor=None,
+            requester_kind=requester_kind,
+            email_domain=check.domain,
+            country=country,
+        )
+        raise NotServed(decided.refusal)
     if User.objects.filter(email__iexact=email).exists():
         # Same answer as for a new address; the owner learns what happened by email.
         mail_enqueue(
@@ -107,7 +152,6 @@ def access_request_create(
         validate_password(password)
     except ValidationError as exc:
         raise DomainError(" ".join(exc.messages)) from None
-    check = domain_registry().check(email)
     with transaction.atomic():
         user = User.objects.create_user(
             username=email,
@@ -128,7 +172,12 @@ def access_request_create(
             supervisor_email=supervisor_email.strip().lower(),
             domain_status=check.status,
             domain_reason=check.reason[:300],
+            requester_kind=requester_kind,
+            served_holds=decided.holds,
         )
+        if terms is not None:
+            access_request.terms_version = terms.version
+            access_request.terms_acknowledged_at = timezone.now()
         code = _new_code(access_request)
         access_request.save()
         audit_record(
@@ -137,6 +186,16 @@ def access_request_create(
             obj=access_request,
             payload={"domain_status": check.status, "country": country},
         )
+        served_record(
+            decided,
+            door="access",
+            actor=user,
+            obj=access_request,
+            requester_kind=requester_kind,
+            email_domain=check.domain,
+        )
+        if terms is not None:
+            terms_record(terms, actor=user, obj=access_request, door="access")
         mail_enqueue(
             to=[email],
             template="access_code",
@@ -253,7 +312,20 @@ def _decidable(access_request: AccessRequest, by: User) -> AccessRequest:
     return locked
 
 
-def access_request_approve(*, access_request: AccessRequest, by: User, agency: Agency) -> Officer:
+def access_holds(access_request: AccessRequest, agency: Agency) -> list[dict[str, str]]:
+    """What holds the request for a person if approved into ``agency``: what the profile held
+    at sign-up, and an agency whose listed domains cannot vouch for the address."""
+    found = agency_domain_finding(agency, access_request.user.email, mismatch=True)
+    return [*access_request.served_holds, *([found.as_dict()] if found else [])]
+
+
+def access_request_approve(
+    *, access_request: AccessRequest, by: User, agency: Agency, hold_note: str = ""
+) -> Officer:
+    """Approve into ``agency``. A held request (``access_holds``) is approved only with
+    ``hold_note``, the reviewer's reason for clearing the hold, on the record; one held for a
+    personal address only with the written authorisation the profile names among its proofs."""
+    hold_note = clean_text(hold_note)
     with transaction.atomic():
         locked = _decidable(access_request, by)
         if not locked.proofs.exists():
@@ -261,6 +333,20 @@ def access_request_approve(*, access_request: AccessRequest, by: User, agency: A
         if agency.country != locked.country:
             raise GuardFailed(
                 f"the officer gave {locked.country} but {agency.name} is in {agency.country}"
+            )
+        holds = access_holds(locked, agency)
+        written = active_policy().served.personal_email_with_written_authorisation
+        personal = any(h["code"] == "personal_email" for h in holds)
+        if personal and written and not locked.proofs.filter(doc_type=written).exists():
+            raise GuardFailed(
+                _("a personal address is approved only with %(document)s attached")
+                % {"document": active_policy().document_types[written].label}
+            )
+        if holds and not hold_note:
+            raise GuardFailed(
+                _("This request is held: %(reasons)s Say why you approve it.")
+                % {"reasons": " ".join(h["reason"] for h in holds)},
+                holds=holds,
             )
         officer = Officer.objects.create(
             user=locked.user,
@@ -278,7 +364,18 @@ def access_request_approve(*, access_request: AccessRequest, by: User, agency: A
         locked.agency = agency
         locked.decided_at = now
         locked.decided_by = by
-        locked.save(update_fields=["status", "agency", "decided_at", "decided_by"])
+        locked.served_holds = holds
+        locked.served_hold_note = hold_note if holds else ""
+        locked.save(
+            update_fields=[
+                "status",
+                "agency",
+                "decided_at",
+                "decided_by",
+                "served_holds",
+                "served_hold_note",
+            ]
+        )
         audit_record(
             actor=by,
             action="access.approved",
@@ -287,6 +384,8 @@ def access_request_approve(*, access_request: AccessRequest, by: User, agency: A
                 "agency_id": agency.pk,
                 "officer_id": officer.pk,
                 "late": locked.due_at is not None and now > locked.due_at,
+                "holds": holds,
+                "hold_note": locked.served_hold_note,
             },
         )
         mail_enqueue(
@@ -366,5 +465,24 @@ def access_proof_open(*, user: User, proof: AccessProof) -> AccessProof:
         action="access.proof_viewed",
         obj=proof,
         payload={"access_request_id": proof.access_request_id},
+    )
+    return proof
+
+
+# One look at a proof's preview is one event, however many page images it loads meanwhile.
+PROOF_PREVIEW_LOOK = dt.timedelta(minutes=15)
+
+
+def access_proof_preview_open(*, user: User, proof: AccessProof) -> AccessProof:
+    """A reviewer looks at a proof's preview: the same check and event as opening it, once per
+    reviewer, proof and look (``PROOF_PREVIEW_LOOK``), not once per page image."""
+    if not roles_of(user) & REVIEWERS:
+        raise NotPermitted("only reviewers open proofs of authority")
+    audit_record_once(
+        within=PROOF_PREVIEW_LOOK,
+        actor=user,
+        action="access.proof_viewed",
+        obj=proof,
+        payload={"access_request_id": proof.access_request_id, "via": "preview"},
     )
     return proof

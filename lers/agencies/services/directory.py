@@ -43,7 +43,7 @@ def agency_create(
 
 
 def access_request_approve_new_agency(
-    *, access_request: AccessRequest, by: User, kind: str
+    *, access_request: AccessRequest, by: User, kind: str, hold_note: str = ""
 ) -> Officer:
     """Approve into an agency the directory does not know yet, named as the officer gave it.
 
@@ -54,7 +54,14 @@ def access_request_approve_new_agency(
             name=access_request.agency_name,
             country=access_request.country,
             kind=kind,
-            email_domains=[access_request.user.email.rpartition("@")[2]],
+            # A personal or unknown domain (gmail.com) would vouch for anyone writing from it.
+            email_domains=(
+                [access_request.user.email.rpartition("@")[2]]
+                if access_request.domain_status == "registry"
+                else []
+            ),
             by=by,
         )
-        return access_request_approve(access_request=access_request, by=by, agency=agency)
+        return access_request_approve(
+            access_request=access_request, by=by, agency=agency, hold_note=hold_note
+        )

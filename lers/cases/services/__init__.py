@@ -4,10 +4,13 @@ One function per use case; every change writes its audit event in the same trans
 """
 
 from lers.cases.services.checklist import case_checklist, case_checklist_preview, case_facts
+from lers.cases.services.complexity import case_mark_complex, complex_refusal
+from lers.cases.services.document_checks import document_officer_set, document_seal_check
 from lers.cases.services.documents import (
     Attachment,
     document_add,
     document_open,
+    document_preview_open,
     document_remove,
 )
 from lers.cases.services.entities import (
@@ -29,6 +32,7 @@ from lers.cases.services.requests import (
 from lers.cases.services.resolution import case_resolve_targets, subject_decide
 from lers.cases.services.review import (
     ScopeDecision,
+    actions_without_accounts,
     cross_border_limit,
     fee_notice_answer,
     fee_notice_issue,
@@ -36,6 +40,7 @@ from lers.cases.services.review import (
     scope_narrowed,
     scope_proposal,
 )
+from lers.cases.services.served import case_hold_clear, case_is_held
 from lers.cases.services.targets import (
     TARGET_KINDS,
     Candidate,
@@ -51,6 +56,7 @@ from lers.cases.services.transitions import (
     case_answer,
     case_approve,
     case_close,
+    case_cross_border_correct,
     case_decline,
     case_request_information,
     case_respond,
@@ -77,6 +83,7 @@ __all__ = [
     "Confirmed",
     "RouteSuggestion",
     "ScopeDecision",
+    "actions_without_accounts",
     "callback_record",
     "case_add_officer",
     "case_answer",
@@ -86,8 +93,12 @@ __all__ = [
     "case_checklist_preview",
     "case_close",
     "case_create",
+    "case_cross_border_correct",
     "case_decline",
     "case_facts",
+    "case_hold_clear",
+    "case_is_held",
+    "case_mark_complex",
     "case_open_for_staff",
     "case_request_extension",
     "case_request_information",
@@ -103,10 +114,14 @@ __all__ = [
     "case_update_draft",
     "case_verify",
     "case_withdraw",
+    "complex_refusal",
     "cross_border_limit",
     "document_add",
+    "document_officer_set",
     "document_open",
+    "document_preview_open",
     "document_remove",
+    "document_seal_check",
     "draft_changes_check",
     "entities_for_routing",
     "entities_sync",

@@ -8,10 +8,11 @@ from typing import Any
 
 from lers.agencies.models import Officer
 from lers.agencies.registry import domain_covers
+from lers.cases.jurisdiction import is_cross_border
 from lers.cases.models import Case
 from lers.cases.services.requests import DRAFT_FIELDS
 from lers.core.policy import active_policy
-from lers.policy.completeness import Gap, RequestFacts, evaluate
+from lers.policy.completeness import Gap, RequestFacts, evaluate, officer_key
 
 
 def case_facts(case: Case, *, has_services: bool | None = None) -> RequestFacts:
@@ -35,15 +36,28 @@ def case_facts(case: Case, *, has_services: bool | None = None) -> RequestFacts:
         "urgency_circumstances": bool(case.urgency_circumstances.strip()),
         "callback_slots": bool(case.callback_slots.strip()),
         "data_categories": bool(case.data_categories),
+        "matter_type": bool(case.matter_type),
     }
     return RequestFacts(
         request_types=frozenset(case.request_types),
         urgency=case.urgency,
-        cross_border=case.cross_border,
+        cross_border=is_cross_border(case),
         language=case.language,
         documents=dict(documents),
         fields=frozenset(name for name, ok in filled.items() if ok),
+        officers_named=_officers_named(case),
     )
+
+
+def _officers_named(case: Case) -> dict[str, frozenset[str]]:
+    """Officer-ID type -> the distinct officers its documents name (JU-07)."""
+    named: dict[str, set[str]] = {}
+    id_types = active_policy().officer_id_documents()
+    rows = case.documents.filter(doc_type__in=id_types).values_list("doc_type", "officer_name")
+    for doc_type, name in rows:
+        if name.strip():
+            named.setdefault(doc_type, set()).add(officer_key(name))
+    return {doc_type: frozenset(names) for doc_type, names in named.items()}
 
 
 def _has_official_contacts(officer: Officer) -> bool:

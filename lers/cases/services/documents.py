@@ -14,13 +14,14 @@ from django.utils.translation import gettext as _
 from lers.accounts.models import Role, User
 from lers.accounts.roles import roles_of
 from lers.agencies.models import Officer
-from lers.audit.services import audit_record
+from lers.audit.services import audit_record, audit_record_once
 from lers.cases.lifecycle import OPEN, State
 from lers.cases.models import Case, Document, Message
 from lers.cases.selectors import officer_is_on_case
 from lers.cases.services.access import lock_case, require_case_worker, require_officer_on_case
 from lers.core.errors import DomainError, IllegalTransition, NotPermitted
 from lers.core.policy import active_policy
+from lers.core.text import clean_text
 from lers.core.uploads import Upload, upload_check
 
 
@@ -40,14 +41,29 @@ def attachment_check(attachment: Attachment) -> Upload:
     return upload_check(name=attachment.name, content=attachment.content)
 
 
+def officer_named(doc_type: str, officer_name: str) -> str:
+    """The officer an ID names (JU-07), for a type that is an officer's ID; "" for others."""
+    if doc_type not in active_policy().officer_id_documents():
+        return ""
+    return clean_text(officer_name).strip()[:200]
+
+
 def document_store(
-    *, case: Case, by: User, doc_type: str, upload: Upload, message: Message | None = None
+    *,
+    case: Case,
+    by: User,
+    doc_type: str,
+    upload: Upload,
+    message: Message | None = None,
+    officer_name: str = "",
 ) -> Document:
     """Writes a checked upload to the case (inside the caller's transaction) and records it."""
+    officer_name = officer_named(doc_type, officer_name)
     document = Document(
         case=case,
         message=message,
         doc_type=doc_type,
+        officer_name=officer_name,
         original_name=upload.name,
         content_type=upload.content_type,
         size=upload.size,
@@ -67,6 +83,7 @@ def document_store(
             "size": upload.size,
             "content_type": upload.content_type,
             "message_id": message.pk if message else None,
+            "officer_name": officer_name,
         },
     )
     return document
@@ -80,8 +97,11 @@ def document_add(
     name: str,
     content: bytes | IO[bytes],
     content_type: str = "",
+    officer_name: str = "",
 ) -> Document:
-    """Attach a file: its type is judged by its content (``lers.core.uploads``), not its name."""
+    """Attach a file: its type is judged by its content (``lers.core.uploads``), not its name.
+    An officer attaching an officer's ID says whose it is (JU-07: the checklist counts
+    distinct officers); staff may name it later."""
     upload = attachment_check(Attachment(doc_type=doc_type, name=name, content=content))
     with transaction.atomic():
         case = lock_case(case)
@@ -92,9 +112,15 @@ def document_add(
                     _("documents are added to a draft, or when the exchange asks for more"),
                     state=case.state,
                 )
+            if doc_type in active_policy().officer_id_documents() and not officer_named(
+                doc_type, officer_name
+            ):
+                raise DomainError(_("Say whose ID this is: the officer's full name."))
         else:
             require_case_worker(case, by)
-        return document_store(case=case, by=by, doc_type=doc_type, upload=upload)
+        return document_store(
+            case=case, by=by, doc_type=doc_type, upload=upload, officer_name=officer_name
+        )
 
 
 def document_remove(*, document: Document, by: User) -> None:
@@ -124,10 +150,42 @@ def _delete_unreferenced(storage: Storage, name: str) -> None:
         storage.delete(name)
 
 
+# One look at a file's preview is one event: the page images it loads within this time are the
+# same look (a ten-page PDF flipped through is not ten reads of the trail).
+PREVIEW_LOOK = dt.timedelta(minutes=15)
+
+
 def document_open(*, document: Document, by: User) -> Document:
-    """Someone downloads a file of a case: the read is an audit event (X-07). Officers open
-    their agency's files (an agency admin reads every case of the agency), never a file
-    attached to a staff-internal note."""
+    """Someone downloads a file of a case: the read is an audit event (X-07)."""
+    _require_may_open(document, by)
+    audit_record(
+        actor=by,
+        action="case.document_opened",
+        obj=document,
+        case_ref=document.case.reference,
+        payload={"sha256": document.sha256},
+    )
+    return document
+
+
+def document_preview_open(*, document: Document, by: User) -> Document:
+    """Someone looks at a file's preview: the same check and the same audit event as opening
+    it (X-07), once per person, file and look (``PREVIEW_LOOK``), not once per page image."""
+    _require_may_open(document, by)
+    audit_record_once(
+        within=PREVIEW_LOOK,
+        actor=by,
+        action="case.document_opened",
+        obj=document,
+        case_ref=document.case.reference,
+        payload={"sha256": document.sha256, "via": "preview"},
+    )
+    return document
+
+
+def _require_may_open(document: Document, by: User) -> None:
+    """Officers open their agency's files (an agency admin reads every case of the agency),
+    never a file attached to a staff-internal note."""
     if Role.OFFICER in roles_of(by):
         officer = by.officer
         internal = (
@@ -143,14 +201,6 @@ def document_open(*, document: Document, by: User) -> Document:
             raise NotPermitted(_("you cannot open this file"))
     elif not roles_of(by):
         raise NotPermitted("only the case's officers and the exchange's staff open its files")
-    audit_record(
-        actor=by,
-        action="case.document_opened",
-        obj=document,
-        case_ref=document.case.reference,
-        payload={"sha256": document.sha256},
-    )
-    return document
 
 
 def attachments_store(

@@ -35,9 +35,9 @@ CARRIED = (
     "non_disclosure_until",
     "consent_to_disclose",
     "consent_to_share_contact",
-    "cross_border",
     "language",
     "callback_slots",
+    "matter_type",
 )
 
 

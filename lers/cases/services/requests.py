@@ -26,6 +26,7 @@ from lers.cases.services.access import (
 from lers.core.errors import DomainError, IllegalTransition, NotPermitted
 from lers.core.policy import active_policy
 from lers.core.text import clean_text
+from lers.policy.schema import MATTER_TYPES
 
 # A follow-up's request type: only ever drafted from the case it extends (services.followups).
 EXTENSION = "preservation_extension"
@@ -45,6 +46,8 @@ DRAFT_FIELDS = frozenset(
         "amount_tokens",
         "amount_usd",
         "amount_breakdown",
+        "freeze_assets",
+        "freeze_amount",
         "timeframe_start",
         "timeframe_end",
         "data_categories",
@@ -52,10 +55,10 @@ DRAFT_FIELDS = frozenset(
         "non_disclosure_until",
         "consent_to_disclose",
         "consent_to_share_contact",
-        "cross_border",
         "language",
         "callback_slots",
         "services",
+        "matter_type",
     }
 )
 
@@ -63,16 +66,18 @@ DRAFT_FIELDS = frozenset(
 def _check_request_types(types: list[str], *, follow_up: bool) -> list[str]:
     known = active_policy().request_types
     if not types:
-        raise DomainError(_("choose at least one request type"))
+        raise DomainError(_("choose at least one request type"), field="request_types")
     unknown = [t for t in types if t not in known]
     if unknown:
         raise DomainError(
             f"unknown request type(s): {', '.join(unknown)}; this deployment accepts "
-            f"{', '.join(known)}"
+            f"{', '.join(known)}",
+            field="request_types",
         )
     if EXTENSION in types and not follow_up:
         raise DomainError(
-            _("a preservation extension is asked for from the page of the request it extends")
+            _("a preservation extension is asked for from the page of the request it extends"),
+            field="request_types",
         )
     return list(dict.fromkeys(types))
 
@@ -184,30 +189,45 @@ def draft_changes_check(case: Case, changes: dict[str, Any]) -> dict[str, Any]:
         clean["request_types"] = _check_request_types(
             clean["request_types"], follow_up=case.parent_id is not None
         )
+    if clean.get("matter_type") and clean["matter_type"] not in MATTER_TYPES:
+        raise DomainError(
+            _("%(value)r is not a matter type; one of: %(known)s")
+            % {"value": clean["matter_type"], "known": ", ".join(MATTER_TYPES)},
+            field="matter_type",
+        )
     if "urgency" in clean and clean["urgency"] not in Case.Urgency.values:
-        raise DomainError(f"unknown urgency {clean['urgency']!r}")
+        raise DomainError(f"unknown urgency {clean['urgency']!r}", field="urgency")
     instrument = clean.get("legal_instrument", "")
     if instrument and instrument not in policy.legal.instruments_accepted:
-        raise DomainError(f"{instrument!r} is not a legal instrument this exchange accepts")
+        raise DomainError(
+            f"{instrument!r} is not a legal instrument this exchange accepts",
+            field="legal_instrument",
+        )
     categories = clean.get("data_categories")
     if categories is not None:
         unknown = [c for c in categories if c not in DATA_CATEGORIES]
         if unknown:
-            raise DomainError(f"unknown data categories: {', '.join(unknown)}")
+            raise DomainError(
+                f"unknown data categories: {', '.join(unknown)}", field="data_categories"
+            )
         clean["data_categories"] = list(dict.fromkeys(categories))
     duration = clean.get("duration_days")
     if duration is not None and duration < 1:
-        raise DomainError(_("a duration is at least one day"))
+        raise DomainError(_("a duration is at least one day"), field="duration_days")
     amount = clean.get("amount_usd")
     if amount is not None and amount < 0:
-        raise DomainError(_("the amount in USD cannot be negative"))
+        raise DomainError(_("the amount in USD cannot be negative"), field="amount_usd")
     until = clean.get("non_disclosure_until")
     if until is not None and until < timezone.now().date():
-        raise DomainError(_("the non-disclosure order's end date has already passed"))
+        raise DomainError(
+            _("the non-disclosure order's end date has already passed"),
+            field="non_disclosure_until",
+        )
     language = clean.get("language")
     if language is not None and not _LANGUAGE.fullmatch(language.lower()):
         raise DomainError(
-            _("%(code)r is not a language code such as en, zh or zh-hant") % {"code": language}
+            _("%(code)r is not a language code such as en, zh or zh-hant") % {"code": language},
+            field="language",
         )
     if "services" in clean:
         wanted = {int(pk) for pk in clean["services"]}
@@ -215,13 +235,31 @@ def draft_changes_check(case: Case, changes: dict[str, Any]) -> dict[str, Any]:
             Service.objects.filter(pk__in=wanted, entity__active=True).values_list("pk", flat=True)
         )
         if wanted - found:
-            raise DomainError("unknown service(s) named")
+            raise DomainError("unknown service(s) named", field="services")
         clean["services"] = sorted(found)
     start = clean.get("timeframe_start", case.timeframe_start)
     end = clean.get("timeframe_end", case.timeframe_end)
     if start is not None and end is not None and start > end:
-        raise DomainError(_("the timeframe ends before it starts"))
+        raise DomainError(_("the timeframe ends before it starts"), field="timeframe_end")
+    if "freeze_assets" in clean:
+        clean["freeze_assets"] = _check_assets(clean["freeze_assets"])
     return clean
+
+
+# An asset's symbol as exchanges list it: USDT, ETH, 1INCH, USDC.E, BTC-PERP.
+_ASSET = re.compile(r"[A-Z0-9][A-Z0-9._-]{0,19}")
+
+
+def _check_assets(assets: list[str]) -> list[str]:
+    """The assets a freeze names, by symbol, upper-cased, each once, in the order given."""
+    symbols = [clean_text(a).upper() for a in assets if clean_text(a)]
+    wrong = [a for a in symbols if not _ASSET.fullmatch(a)]
+    if wrong:
+        raise DomainError(
+            _("%(assets)s: not an asset symbol such as USDT or ETH") % {"assets": ", ".join(wrong)},
+            field="freeze_assets",
+        )
+    return list(dict.fromkeys(symbols))
 
 
 _LANGUAGE = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8})?")

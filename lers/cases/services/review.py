@@ -17,12 +17,14 @@ from django.utils.translation import gettext_lazy
 from lers.accounts.models import User
 from lers.audit.services import audit_record
 from lers.cases.categories import DATA_CATEGORIES
+from lers.cases.jurisdiction import is_cross_border
 from lers.cases.lifecycle import WORKING, State
 from lers.cases.models import ApprovedScope, Case, FeeNotice
 from lers.cases.notifications import notify_officers
 from lers.cases.permissions import Step, require
 from lers.cases.selectors import confirmed_subjects
 from lers.cases.services.access import lock_case, require_officer_on_case
+from lers.cases.services.requests import EXTENSION
 from lers.core.errors import GuardFailed, IllegalTransition
 from lers.core.policy import active_policy
 from lers.core.text import clean_text
@@ -55,7 +57,7 @@ def cross_border_limit(case: Case) -> str | None:
     (MLAT, letters rogatory): ``general_information_only``, ``decline``, or None when the
     request is domestic, has them, or the profile sets no rule."""
     rule = active_policy().cross_border
-    if not case.cross_border or rule.without_channel == "no_rule":
+    if rule.without_channel == "no_rule" or not is_cross_border(case):
         return None
     if not rule.channel_documents_any_of:
         return None
@@ -161,11 +163,47 @@ def _clamped_start(case: Case, start: dt.datetime | None) -> dt.datetime | None:
     return max(start, case.timeframe_start)
 
 
-def scope_record(*, case: Case, by: User, decision: ScopeDecision | None, note: str) -> None:
-    """Part of the approval, inside its transaction: the scope every later step reads."""
+# What an approved action does to an account: nothing at all without one.
+ACCOUNT_EFFECTS = frozenset({"freeze", "preservation", "disclosure"})
+
+
+def actions_without_accounts(decision: ScopeDecision) -> list[str]:
+    """The approved actions that reach accounts while the decision names none: a freeze, a
+    preservation or a production of nobody (issue 16.3). Empty when there is an account."""
+    if decision.subjects:
+        return []
+    types = active_policy().request_types
+    return [
+        a
+        for a in decision.actions
+        # An extension reaches the accounts of the hold it extends, not its own.
+        if a in types and types[a].effect in ACCOUNT_EFFECTS and a != EXTENSION
+    ]
+
+
+def scope_record(
+    *,
+    case: Case,
+    by: User,
+    decision: ScopeDecision | None,
+    note: str,
+    without_accounts: bool = False,
+) -> None:
+    """Part of the approval, inside its transaction: the scope every later step reads.
+    Approving an action that reaches accounts while no account is in the scope needs
+    ``without_accounts`` (the reviewer was warned and went on)."""
     if decision is None:
         decision = scope_proposal(case)
     narrowed = _check_scope(case, decision)
+    empty = actions_without_accounts(decision)
+    if empty and not without_accounts:
+        raise GuardFailed(
+            _(
+                "No account is confirmed in the scope, so %(actions)s would reach nobody: "
+                "confirm the accounts behind the targets first, or approve knowing it."
+            )
+            % {"actions": ", ".join(active_policy().request_type_label(a) for a in empty)}
+        )
     if not active_policy().disclosure.approved_scope_may_be_narrower and narrowed:
         raise GuardFailed(_("this policy approves a request in full or declines it"))
     limited = cross_border_limit(case) == "general_information_only"
@@ -290,7 +328,10 @@ def fee_notice_withdraw(*, notice: FeeNotice, by: User) -> FeeNotice:
 
 
 def fees_settled(case: Case) -> None:
-    """The guard of the work: no fee notice waits for the agency or stands refused."""
+    """The guard of the work: no fee notice waits for the agency or stands refused, where the
+    profile charges with prior notice (JU-19); without it a notice informs and holds nothing."""
+    if not active_policy().fees.prior_notice:
+        return
     pending = case.fee_notices.exclude(status=FeeNotice.Status.WITHDRAWN).filter(
         status__in=[FeeNotice.Status.ISSUED, FeeNotice.Status.REFUSED]
     )

@@ -53,7 +53,7 @@ def _check_identifier(case: Case, kind: str, value: str, chain: str) -> Verdict 
             uid_pattern=active_policy().identifiers.uid_pattern,
         )
     except ValueError as exc:  # a chain name lers does not know
-        raise DomainError(str(exc)) from None
+        raise DomainError(str(exc), field="chain") from None
 
 
 def _require_draft(case: Case, by: User) -> Case:
@@ -78,10 +78,12 @@ def _create(
 ) -> Target | None:
     """Creates the target, or returns None when it is already in ``skip`` (see ``_key``)."""
     if kind not in TARGET_KINDS:
-        raise DomainError(f"unknown target kind {kind!r}; one of {', '.join(sorted(TARGET_KINDS))}")
+        raise DomainError(
+            f"unknown target kind {kind!r}; one of {', '.join(sorted(TARGET_KINDS))}", field="kind"
+        )
     value = clean_text(value)
     if not value:
-        raise DomainError(_("the identifier is empty"))
+        raise DomainError(_("the identifier is empty"), field="value")
     chain = canonical_chain(chain) if chain else ""
     check = _check_identifier(case, kind, value, chain)
     normalised = (check.normalised if check else value)[:500]
@@ -179,10 +181,14 @@ def target_candidates(*, case: Case, text: str) -> list[Candidate]:
     A memo or tag written after an address goes with that address (XRP, TON, ...); a private
     key is never offered: it is not an identifier of an account, and it is not kept.
     """
-    policy = active_policy()
+    identifiers = active_policy().identifiers
     found = extract(
         text,
-        hints=Hints(default_region=case.agency.country, uid_pattern=policy.identifiers.uid_pattern),
+        hints=Hints(
+            default_region=case.agency.country,
+            uid_pattern=identifiers.uid_pattern,
+            uid_label=identifiers.uid_label,
+        ),
     )
     listed: list[Candidate] = []
     for item in found:

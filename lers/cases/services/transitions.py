@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from lers.accounts.models import User
@@ -20,20 +21,23 @@ from lers.cases.deadlines import (
     deadline_start,
     deadlines_recompute,
 )
-from lers.cases.lifecycle import LABELS, TERMINAL, TRANSITIONS, Guard, State
+from lers.cases.jurisdiction import cross_border_of
+from lers.cases.lifecycle import LABELS, TERMINAL, TRANSITIONS, UNDER_REVIEW, Guard, State
 from lers.cases.models import Case, Deadline, Entity, Message
 from lers.cases.notifications import notify_case_changed
 from lers.cases.permissions import Step, require, require_on_case
 from lers.cases.services.access import lock_case, require_officer_on_case
 from lers.cases.services.checklist import case_checklist
+from lers.cases.services.document_checks import seal_guard
 from lers.cases.services.documents import Attachment, attachment_check, attachments_store
 from lers.cases.services.members import member_add
 from lers.cases.services.review import ScopeDecision, fees_settled, scope_record
+from lers.cases.services.served import case_served_apply, case_served_check, served_hold_guard
 from lers.cases.services.thread import message_create
 from lers.cases.services.verification import callback_guard
 from lers.core.errors import GuardFailed, IllegalTransition, NotPermitted
-from lers.core.i18n import wants_chinese
 from lers.core.policy import active_policy
+from lers.core.terms import terms_record, terms_required
 from lers.core.text import clean_text
 
 
@@ -80,6 +84,8 @@ def _move(
             fees_settled(locked)
         elif guard is Guard.CALLBACK:
             callback_guard(locked)
+        elif guard is Guard.SEALS:
+            seal_guard(locked)
     previous = locked.state
     locked.state = transition.target
     fields = ["state", "updated_at"]
@@ -124,8 +130,7 @@ def _checklist_guard(case: Case, *, accept_incomplete: bool) -> dict[str, Any]:
     if not blocking:
         return {"incomplete": False}
     missing = [gap.requirement.id for gap in blocking]
-    language = "zh" if wants_chinese() else "en"
-    gaps = " ".join(gap.message(language) for gap in blocking)
+    gaps = " ".join(gap.message(get_language() or "en") for gap in blocking)
     if active_policy().intake.incomplete_submission == "refused":
         raise GuardFailed(
             _("The request is incomplete: %(gaps)s") % {"gaps": gaps}, missing=missing
@@ -140,14 +145,26 @@ def _checklist_guard(case: Case, *, accept_incomplete: bool) -> dict[str, Any]:
     return {"incomplete": True, "missing": missing}
 
 
-def case_submit(*, case: Case, by: User, accept_incomplete: bool = False) -> Case:
+def case_submit(
+    *, case: Case, by: User, accept_incomplete: bool = False, terms_acknowledged: bool = False
+) -> Case:
     """Sends the draft. Where the profile takes incomplete requests, one that misses what the
     checklist requires goes only with ``accept_incomplete`` (the officer's confirmation), and
-    is marked incomplete."""
+    is marked incomplete. The profile decides first whom it serves (``services.served``: a
+    refusal with the reason, or a hold for staff); where its terms are to be acknowledged, the
+    request goes only with ``terms_acknowledged`` (HX-15), recorded with their version."""
+    decided = case_served_check(case=case, by=by)
     with transaction.atomic():
         case = _move(case=case, name="submit", by=by, accept_incomplete=accept_incomplete)
+        terms = terms_required(acknowledged=terms_acknowledged)
         case.submitted_at = timezone.now()
-        case.save(update_fields=["submitted_at"])
+        fields = ["submitted_at"]
+        if terms is not None:
+            case.terms_version, case.terms_acknowledged_at = terms.version, case.submitted_at
+            fields += ["terms_version", "terms_acknowledged_at"]
+            terms_record(terms, actor=by, obj=case, door="submission", case_ref=case.reference)
+        case.save(update_fields=fields)
+        case_served_apply(case=case, by=by, decided=decided)
         deadline_start(case=case, kind=Deadline.Kind.REVIEW, now=case.submitted_at)
     return case
 
@@ -223,8 +240,49 @@ def case_route(
     return case
 
 
+def case_cross_border_correct(*, case: Case, by: User, value: bool | None, reason: str) -> Case:
+    """Staff correct whether the request is cross-border (JU-12) before the decision: ``True``
+    or ``False`` against what lers derived from the countries, ``None`` back to the derived
+    value; a reason is required and goes on the record."""
+    reason = clean_text(reason)
+    if not reason:
+        raise GuardFailed(_("say why the request is or is not cross-border"))
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        require(by, Step.ROUTE, case)
+        if case.state not in UNDER_REVIEW:
+            raise IllegalTransition(
+                _("whether a request is cross-border is settled before the decision"),
+                state=case.state,
+            )
+        before = cross_border_of(case)
+        case.cross_border_corrected = value
+        case.cross_border_reason = reason if value is not None else ""
+        case.save(update_fields=["cross_border_corrected", "cross_border_reason", "updated_at"])
+        after = cross_border_of(case)
+        audit_record(
+            actor=by,
+            action="case.cross_border_corrected",
+            obj=case,
+            case_ref=case.reference,
+            payload={
+                "from": before.value,
+                "to": after.value,
+                "derived": after.derived,
+                "corrected": after.corrected,
+                "reason": reason,
+                "agency_country": after.agency_country,
+                "jurisdictions": list(after.jurisdictions),
+            },
+        )
+    return case
+
+
 def case_send_to_verification(*, case: Case, by: User) -> Case:
     with transaction.atomic():
+        locked = lock_case(case)
+        if locked.state in TRANSITIONS["send_to_verification"].sources:
+            served_hold_guard(locked)
         return _move(case=case, name="send_to_verification", by=by)
 
 
@@ -233,12 +291,20 @@ def case_verify(*, case: Case, by: User, note: str) -> Case:
         return _move(case=case, name="verify", by=by, reason=note)
 
 
-def case_approve(*, case: Case, by: User, note: str, scope: ScopeDecision | None = None) -> Case:
+def case_approve(
+    *,
+    case: Case,
+    by: User,
+    note: str,
+    scope: ScopeDecision | None = None,
+    without_accounts: bool = False,
+) -> Case:
     """Approve fully or in part (JU-09): ``scope`` is what the exchange will act on, no wider
-    than the request; without it, the request as made (within the cross-border rule)."""
+    than the request; without it, the request as made (within the cross-border rule).
+    ``without_accounts``: approve actions that reach accounts although none is confirmed."""
     with transaction.atomic():
         case = _move(case=case, name="approve", by=by, reason=note)
-        scope_record(case=case, by=by, decision=scope, note=note)
+        scope_record(case=case, by=by, decision=scope, note=note, without_accounts=without_accounts)
         deadline_finish(case=case, kind=Deadline.Kind.REVIEW)
     return case
 

@@ -118,6 +118,22 @@ def callback_verified(case: Case) -> bool:
     ).exists()
 
 
+def callback_before(case: Case, action: str) -> None:
+    """Where the profile calls back before ``action`` (``disclosure``, ``freeze``,
+    ``preservation``: JU-04 "telephone verification ... before anything is disclosed or
+    frozen"), the action waits for a confirmed call-back to the directory number."""
+    if action in active_policy().officer_verification.callback_before and not callback_verified(
+        case
+    ):
+        raise GuardFailed(
+            _(
+                "Record a confirmed call-back to the agency's directory number before the "
+                "exchange acts: %(exchange)s verifies the officers by telephone first."
+            )
+            % {"exchange": active_policy().profile.name}
+        )
+
+
 def callback_guard(case: Case) -> None:
     if callback_required(case) and not callback_verified(case):
         raise GuardFailed(

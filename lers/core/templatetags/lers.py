@@ -3,15 +3,40 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
-from lers.cases import consent
+from lers.cases import consent, lifecycle
 from lers.cases.categories import DATA_CATEGORIES
-from lers.cases.models import Case, Target
-from lers.core.i18n import localised, wants_chinese
+from lers.cases.jurisdiction import CrossBorder, cross_border_of, cross_border_rule_applies
+from lers.cases.models import Case, Deadline, Target
+from lers.core import preview
+from lers.core.i18n import localised
 from lers.core.policy import active_policy
 from lers.policy.completeness import Gap
 
 register = template.Library()
+
+
+@register.filter
+def cross_border(case: Case) -> CrossBorder | None:
+    """Whether the request is cross-border, derived from the countries (JU-12); None where the
+    profile has no cross-border rule."""
+    return cross_border_of(case) if cross_border_rule_applies() else None
+
+
+@register.filter
+def state_label(state: str, staff: bool = False) -> str:
+    """The case state as the reader's side says it (the staff's, or the agency's, voice)."""
+    return lifecycle.state_label(state, staff=bool(staff))
+
+
+@register.filter
+def deadline_label(kind: str, staff: bool = False) -> str:
+    """A clock's name as the reader's side says it."""
+    if kind == Deadline.Kind.AGENCY_ANSWER and not staff:
+        return str(_("Your answer to the exchange's questions"))
+    return str(Deadline.Kind(kind).label)
 
 
 @register.filter
@@ -38,13 +63,19 @@ def document_type(code: str) -> str:
 
 
 @register.filter
+def previewable(content_type: str) -> bool:
+    """Whether a stored file of this type has an in-page preview (lers.core.preview)."""
+    return preview.previewable(content_type)
+
+
+@register.filter
 def data_category(code: str) -> str:
     return str(DATA_CATEGORIES.get(code, code))
 
 
 @register.filter
 def gap_message(gap: Gap) -> str:
-    return gap.message("zh" if wants_chinese() else "en")
+    return gap.message(get_language() or "en")
 
 
 @register.filter
