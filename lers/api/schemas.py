@@ -370,6 +370,10 @@ class StaffCaseDetail(CaseDetail):
     complex_at: dt.datetime | None  # marked complex (HX-14): the review clock runs longer
     complex_reason: str
     cross_border_detail: CrossBorderOut
+    # Held for a person by the profile's "who is served" rules (JU-02, HX-01, HX-03): each
+    # hold's code and reason; ``held`` until staff clear it with a note.
+    served_holds: list[dict[str, Any]]
+    held: bool
     assignee: str | None
     members: list[str]
     subjects: list[str]  # exchange accounts confirmed behind the targets
@@ -384,6 +388,10 @@ class CrossBorderOut(Schema):
     reason: str
     agency_country: str
     jurisdictions: list[str]
+
+
+class NoteIn(Input):
+    note: str = Field(..., min_length=1, max_length=10_000)  # why, on the record
 
 
 class CrossBorderIn(Input):

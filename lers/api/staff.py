@@ -18,6 +18,7 @@ from lers.api.schemas import (
     CrossBorderOut,
     DecisionIn,
     EntityOut,
+    NoteIn,
     OfficerNameIn,
     QueueLine,
     ReasonIn,
@@ -42,6 +43,7 @@ from lers.cases.selectors import (
 )
 from lers.cases.services import (
     case_cross_border_correct,
+    case_hold_clear,
     case_mark_complex,
     case_open_for_staff,
     case_route,
@@ -52,6 +54,7 @@ from lers.cases.services import (
     route_suggestion,
     scope_narrowed,
 )
+from lers.cases.services.served import case_is_held
 from lers.core.errors import DomainError
 
 router = Router(tags=["cases"])
@@ -64,6 +67,8 @@ def staff_detail(case: Case, user: User) -> StaffCaseDetail:
         **detail_fields(case),
         entity=case.entity.code if case.entity else None,
         cross_border_detail=_cross_border(case),
+        served_holds=list(case.served_holds),
+        held=case_is_held(case),
         documents=[StaffDocumentOut.of(d) for d in case.documents.order_by("pk")],
         complex_at=case.complex_at,
         complex_reason=case.complex_reason,
@@ -143,6 +148,15 @@ def case_cross_border(request: HttpRequest, reference: str, data: CrossBorderIn)
     case = case_cross_border_correct(
         case=case_get_for_staff(user, reference), by=user, value=data.value, reason=data.reason
     )
+    return staff_detail(case, user)
+
+
+@router.post("/cases/{reference}/hold/clear", response={200: StaffCaseDetail, **ERRORS})
+def case_hold_cleared(request: HttpRequest, reference: str, data: NoteIn) -> Any:
+    """Clears the hold the profile's "who is served" rules put on the request, during
+    triage, with the reason on the record; the request may then go to verification."""
+    user = staff_user(request, DECIDE)
+    case = case_hold_clear(case=case_get_for_staff(user, reference), by=user, note=data.note)
     return staff_detail(case, user)
 
 

@@ -83,3 +83,12 @@ def test_officers_cannot_reach_the_action_pages(client, subject_case, officer_a)
     url = reverse("workbench-freeze", args=[subject_case.reference])
     assert client.post(url, {"uid": "10000001", "scope": "account"}).status_code == 404
     assert not Freeze.objects.exists()
+
+
+def test_the_freeze_form_starts_from_the_assets_the_officer_named(client, subject_case, analyst):
+    """Issue 16.6: what the agency asked to freeze is where staff ask for the freeze."""
+    subject_case.freeze_assets = ["USDT", "ETH"]  # as the request form stores them
+    subject_case.save(update_fields=["freeze_assets"])
+    assert client.login(username=analyst.username, password=PASSWORD)
+    page = client.get(reverse("workbench-case", args=[subject_case.reference])).content.decode()
+    assert 'name="assets" placeholder="USDT, ETH" value="USDT, ETH"' in page

@@ -31,6 +31,7 @@ BODIES = {
     ("post", "/api/v1/requests/{reference}/extension"): {"json": {"reason": "longer"}},
     ("post", "/api/v1/requests/{reference}/consent"): {"json": {"consent_to_share_contact": True}},
     ("post", "/api/v1/cases/{reference}/routing"): {"json": {"entity": "anywhere"}},
+    ("post", "/api/v1/cases/{reference}/hold/clear"): {"json": {"note": "checked"}},
     ("post", "/api/v1/cases/{reference}/cross-border"): {
         "json": {"value": True, "reason": "the data is abroad"}
     },

@@ -15,6 +15,7 @@ from lers.agencies.models import Agency, Officer
 from lers.audit.models import AuditEvent
 from lers.cases.lifecycle import State
 from lers.demo.services import DEMO_PDF
+from tests.api.conftest import Api, token_for
 from tests.conftest import PASSWORD, TOTP_SECRET
 from tests.custom_profile import custom_profile
 
@@ -143,10 +144,15 @@ def test_a_held_civil_matter_goes_to_verification_only_once_staff_clear_the_hold
     case.refresh_from_db()
     assert case.state == State.TRIAGE
     assert sent.status_code == 409 and "The request is held" in sent.content.decode()
-    client.post(
-        reverse("workbench-hold-clear", args=[case.reference]),
-        {"note": "The agency confirmed a criminal fraud investigation runs alongside."},
+    api = Api(token_for(analyst))
+    detail = api.get(f"/cases/{case.reference}").json()
+    assert detail["held"] is True and detail["served_holds"][0]["code"] == "matter_type"
+    assert api.post(f"/cases/{case.reference}/hold/clear", json={}).status_code == 422
+    cleared = api.post(
+        f"/cases/{case.reference}/hold/clear",
+        json={"note": "The agency confirmed a criminal fraud investigation runs alongside."},
     )
+    assert cleared.status_code == 200 and cleared.json()["held"] is False
     case.refresh_from_db()
     assert case.served_hold_cleared_by == analyst and case.served_hold_note
     assert served("served.hold_cleared", case)
