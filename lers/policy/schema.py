@@ -167,6 +167,7 @@ class DocumentType(Label):
 
 class Legal(Strict):
     instruments_accepted: list[Code] = Field(min_length=1)
+    ref: list[str] = []
 
 
 class Requirement(Strict):

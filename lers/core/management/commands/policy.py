@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from lers.policy import PolicyError, load, load_file, shipped_profiles
+from lers.policy.sources import render_sources
 from lers.policy.summary import render_summary
 
 
@@ -26,7 +27,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             if options["action"] == "show":
-                self.stdout.write(render_summary(load(options["name"])))
+                name = options["name"]
+                self.stdout.write(render_summary(load(name)))
+                path = shipped_profiles().get(name) or Path(name)
+                self.stdout.write("")
+                self.stdout.write(render_sources(path))
             elif options["action"] == "check":
                 policy = load_file(options["file"])
                 self.stdout.write(
