@@ -18,6 +18,13 @@ def policy(request: HttpRequest) -> dict[str, Any]:
         if after_factor and url_has_allowed_host_and_scheme(after_factor, allowed_hosts=None)
         else None,
         "policy_name": active_policy().profile.name,
+        # The guideline the deployment follows, and its date: what the header says it runs.
+        "policy_guideline": active_policy().profile.guideline
+        + (
+            f" ({active_policy().profile.guideline_date:%Y-%m-%d})"
+            if active_policy().profile.guideline_date
+            else ""
+        ),
         # Which consent questions the profile asks (HX-10, HX-12): the request's summary shows
         # only those.
         "freeze_rules": active_policy().freeze,

@@ -14,7 +14,9 @@ def render_summary(policy: Policy) -> str:
     sla = p.sla
     proofs = [p.document_types[c].label for c in p.officer_verification.proof_of_authority_any_of]
     lines = [
-        f"{p.profile.name} ({p.profile.id}) — {p.profile.guideline}",
+        f"{p.profile.name} ({p.profile.id}) — {p.profile.guideline}"
+        + (f" ({p.profile.guideline_date:%Y-%m-%d})" if p.profile.guideline_date else ""),
+        *([f"  encodes: {', '.join(p.profile.refs)}"] if p.profile.refs else []),
         f"  {p.profile.summary}",
         "",
         "Who is served" + _refs(p.served.ref),

@@ -132,3 +132,9 @@ def test_the_published_mailbox_and_its_subject_are_shown_where_email_is_a_channe
     assert "lea@x.example" in client.get(reverse("portal-request-new")).content.decode()
     settings.LERS_POLICY = "binance"  # no email channel
     assert "data-email-channel" not in client.get(reverse("portal-request-new")).content.decode()
+
+
+def test_the_header_names_the_guideline_and_its_date(client, settings):
+    settings.LERS_POLICY = "hx97"
+    page = client.get(reverse("portal-access")).content.decode()
+    assert 'title="97 Law Enforcement Request Operation Guide (2025-06-25)"' in page
