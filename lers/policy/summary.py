@@ -36,7 +36,14 @@ def render_summary(policy: Policy) -> str:
         "Intake" + _refs(p.intake.ref),
         f"  channels: {', '.join(p.intake.channels)}"
         + (f"; mailbox {p.intake.email_address}" if p.intake.email_address else ""),
-        f"  access approval first: {'yes' if p.intake.access_approval_required else 'no'}; "
+        "  access approval first: "
+        + (
+            "yes, by a person"
+            if p.intake.access_approval_required
+            else "no: lers approves a registry address that one known agency's domains cover, "
+            "once its mailbox and a proof are in (anything else waits for a person)"
+        )
+        + "; "
         f"incomplete requests: {p.intake.incomplete_submission}",
         "Request types",
         *(f"  {code:24} {t.label} / {t.label_zh}" for code, t in p.request_types.items()),

@@ -22,8 +22,8 @@ DATA_TABLES = {"request_types", "document_types", "decline_reasons"}
 DATA_KEYS = {"email_subject.request_types", "email_subject.urgency"}
 # Wording and bookkeeping.
 WORDING = re.compile(r"^(ref|refs|label(_zh(_hant)?)?|message(_zh(_hant)?)?|id|name|summary)$")
-# Still to decide: every profile requires access approval today (issue 15, item 16).
-PENDING = {"intake.access_approval_required"}
+# Keys whose behaviour is still to come.
+PENDING: set[str] = set()
 
 
 def _leaves(data: dict, prefix: str = "") -> set[str]:

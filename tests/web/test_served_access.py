@@ -229,3 +229,57 @@ def test_approval_into_an_agency_that_lists_no_domains_is_held_for_a_note(client
     approved = AuditEvent.objects.get(action="access.approved")
     assert [h["code"] for h in approved.payload["holds"]] == ["agency_domain"]
     assert approved.payload["hold_note"] == "Called the force."
+
+
+def enrol_with_proof(client, doc_type: str) -> AccessRequest:
+    """The pages a new officer goes through: form, mailbox code, second factor, a proof."""
+    assert sign_up(client).status_code == 302
+    client.post(reverse("portal-access-confirm"), {"code": mailed_code()})
+    secret = secret_on_page(client.get(reverse("mfa_activate_totp")))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)})
+    client.post(
+        reverse("portal-access-proof"),
+        {"doc_type": doc_type, "file": SimpleUploadedFile(f"{doc_type}.png", PNG)},
+    )
+    return AccessRequest.objects.get(user__email=FORM["email"])
+
+
+@pytest.fixture
+def met_police(db):
+    return Agency.objects.create(
+        name="Metropolitan Police Service", country="GB", email_domains=["met.police.uk"]
+    )
+
+
+@pytest.mark.req("HX-03")
+def test_hx97_asks_no_approval_first_a_registry_address_of_a_known_agency_goes_on(
+    client, settings, met_police
+):
+    """``intake.access_approval_required = false`` (97 takes requests "from a government-domain
+    email with badge or authorisation letter"): once the mailbox is confirmed and the badge
+    attached, lers approves the officer into the agency whose domains cover the address; the
+    approval is on the record as lers's own, and each request is still verified."""
+    settings.LERS_POLICY = "hx97"
+    found = enrol_with_proof(client, "badge_photo")
+    assert found.status == AccessRequest.Status.APPROVED and found.decided_by is None
+    officer = Officer.objects.get(user=found.user)
+    assert officer.agency == met_police and officer.status == Officer.Status.ACTIVE
+    (approved,) = served_events("access.approved")
+    assert approved.actor_id is None and approved.payload["automatic"] is True
+
+
+@pytest.mark.req("BN-02")
+def test_where_approval_comes_first_the_same_officer_waits_for_a_person(
+    client, settings, met_police
+):
+    settings.LERS_POLICY = "binance"  # access_approval_required = true
+    found = enrol_with_proof(client, "officer_id")
+    assert found.status == AccessRequest.Status.SUBMITTED
+    assert not Officer.objects.filter(user=found.user).exists()
+
+
+def test_no_known_agency_for_the_address_leaves_it_to_a_person(client, settings):
+    settings.LERS_POLICY = "hx97"
+    found = enrol_with_proof(client, "badge_photo")
+    assert found.status == AccessRequest.Status.SUBMITTED

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from lers.accounts.models import Role, User
 from lers.accounts.roles import roles_of
 from lers.agencies.models import AccessProof, AccessRequest, Agency, Officer
+from lers.agencies.registry import domain_covers
 from lers.agencies.served import (
     REQUESTER_LABELS,
     agency_domain_finding,
@@ -264,6 +265,8 @@ def access_request_confirm_email(*, access_request: AccessRequest, code: str) ->
             obj=locked,
             payload={"due_at": locked.due_at},
         )
+    access_request_auto_approve(access_request=locked)
+    locked.refresh_from_db()
     return locked
 
 
@@ -297,6 +300,7 @@ def access_proof_add(
             obj=proof,
             payload={"doc_type": doc_type, "sha256": upload.sha256},
         )
+    access_request_auto_approve(access_request=locked)
     return proof
 
 
@@ -327,73 +331,112 @@ def access_request_approve(
     personal address only with the written authorisation the profile names among its proofs."""
     hold_note = clean_text(hold_note)
     with transaction.atomic():
-        locked = _decidable(access_request, by)
-        if not locked.proofs.exists():
-            raise GuardFailed("no proof of authority is attached")
-        if agency.country != locked.country:
-            raise GuardFailed(
-                f"the officer gave {locked.country} but {agency.name} is in {agency.country}"
-            )
-        holds = access_holds(locked, agency)
-        written = active_policy().served.personal_email_with_written_authorisation
-        personal = any(h["code"] == "personal_email" for h in holds)
-        if personal and written and not locked.proofs.filter(doc_type=written).exists():
-            raise GuardFailed(
-                _("a personal address is approved only with %(document)s attached")
-                % {"document": active_policy().document_types[written].label}
-            )
-        if holds and not hold_note:
-            raise GuardFailed(
-                _("This request is held: %(reasons)s Say why you approve it.")
-                % {"reasons": " ".join(h["reason"] for h in holds)},
-                holds=holds,
-            )
-        officer = Officer.objects.create(
-            user=locked.user,
-            agency=agency,
-            title=locked.title,
-            badge_number=locked.badge_number,
-            office_phone=locked.office_phone,
-            mobile_phone=locked.mobile_phone,
-            supervisor_name=locked.supervisor_name,
-            supervisor_email=locked.supervisor_email,
-            status=Officer.Status.ACTIVE,
+        return _approve(_decidable(access_request, by), by=by, agency=agency, hold_note=hold_note)
+
+
+def _vouching_agency(access_request: AccessRequest) -> Agency | None:
+    """The one agency of the officer's country whose listed domains cover the address."""
+    domain = access_request.user.email.rpartition("@")[2].lower()
+    found = [
+        a
+        for a in Agency.objects.filter(country=access_request.country)
+        if any(domain_covers(domain, d.lower()) for d in a.email_domains or [])
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+def access_request_auto_approve(*, access_request: AccessRequest) -> Officer | None:
+    """Where the profile asks no approval before an officer uses the portal
+    (``intake.access_approval_required = false``: 97 takes a request "from a government-domain
+    email with badge or authorisation letter"), a request is approved by lers itself once its
+    mailbox is confirmed, a proof of authority is attached, the address is in the
+    government-domain registry, one known agency's domains cover it and nothing holds it for a
+    person. Every request is still verified on its own (call-backs, documents); staff see the
+    approval in the access queue and can suspend the officer. Otherwise None: a person decides."""
+    if active_policy().intake.access_approval_required:
+        return None
+    with transaction.atomic():
+        locked = AccessRequest.objects.select_for_update().get(pk=access_request.pk)
+        if locked.status != AccessRequest.Status.SUBMITTED or not locked.proofs.exists():
+            return None
+        if locked.domain_status != "registry" or locked.served_holds:
+            return None
+        agency = _vouching_agency(locked)
+        if agency is None or access_holds(locked, agency):
+            return None
+        return _approve(locked, by=None, agency=agency, hold_note="")
+
+
+def _approve(locked: AccessRequest, *, by: User | None, agency: Agency, hold_note: str) -> Officer:
+    """Inside the caller's transaction, ``locked`` held: the checks and the approval."""
+    if not locked.proofs.exists():
+        raise GuardFailed("no proof of authority is attached")
+    if agency.country != locked.country:
+        raise GuardFailed(
+            f"the officer gave {locked.country} but {agency.name} is in {agency.country}"
         )
-        now = timezone.now()
-        locked.status = AccessRequest.Status.APPROVED
-        locked.agency = agency
-        locked.decided_at = now
-        locked.decided_by = by
-        locked.served_holds = holds
-        locked.served_hold_note = hold_note if holds else ""
-        locked.save(
-            update_fields=[
-                "status",
-                "agency",
-                "decided_at",
-                "decided_by",
-                "served_holds",
-                "served_hold_note",
-            ]
+    holds = access_holds(locked, agency)
+    written = active_policy().served.personal_email_with_written_authorisation
+    personal = any(h["code"] == "personal_email" for h in holds)
+    if personal and written and not locked.proofs.filter(doc_type=written).exists():
+        raise GuardFailed(
+            _("a personal address is approved only with %(document)s attached")
+            % {"document": active_policy().document_types[written].label}
         )
-        audit_record(
-            actor=by,
-            action="access.approved",
-            obj=locked,
-            payload={
-                "agency_id": agency.pk,
-                "officer_id": officer.pk,
-                "late": locked.due_at is not None and now > locked.due_at,
-                "holds": holds,
-                "hold_note": locked.served_hold_note,
-            },
+    if holds and not hold_note:
+        raise GuardFailed(
+            _("This request is held: %(reasons)s Say why you approve it.")
+            % {"reasons": " ".join(h["reason"] for h in holds)},
+            holds=holds,
         )
-        mail_enqueue(
-            to=[locked.user.email],
-            template="access_approved",
-            language=locked.user.preferred_language,
-            context={"agency": agency},
-        )
+    officer = Officer.objects.create(
+        user=locked.user,
+        agency=agency,
+        title=locked.title,
+        badge_number=locked.badge_number,
+        office_phone=locked.office_phone,
+        mobile_phone=locked.mobile_phone,
+        supervisor_name=locked.supervisor_name,
+        supervisor_email=locked.supervisor_email,
+        status=Officer.Status.ACTIVE,
+    )
+    now = timezone.now()
+    locked.status = AccessRequest.Status.APPROVED
+    locked.agency = agency
+    locked.decided_at = now
+    locked.decided_by = by
+    locked.served_holds = holds
+    locked.served_hold_note = hold_note if holds else ""
+    locked.save(
+        update_fields=[
+            "status",
+            "agency",
+            "decided_at",
+            "decided_by",
+            "served_holds",
+            "served_hold_note",
+        ]
+    )
+    audit_record(
+        actor=by,
+        action="access.approved",
+        obj=locked,
+        payload={
+            "agency_id": agency.pk,
+            "officer_id": officer.pk,
+            "late": locked.due_at is not None and now > locked.due_at,
+            "holds": holds,
+            "hold_note": locked.served_hold_note,
+            # By lers itself, where the profile asks no approval first (the rule it met).
+            "automatic": by is None,
+        },
+    )
+    mail_enqueue(
+        to=[locked.user.email],
+        template="access_approved",
+        language=locked.user.preferred_language,
+        context={"agency": agency},
+    )
     return officer
 
 
