@@ -89,6 +89,11 @@ urlpatterns = [
         document_views.document_officer,
         name="workbench-document-officer",
     ),
+    path(
+        "cases/<str:reference>/documents/<int:pk>/type/",
+        document_views.document_type,
+        name="workbench-document-type",
+    ),
     path("cases/<str:reference>/complex/", document_views.mark_complex, name="workbench-complex"),
     path(
         "cases/<str:reference>/steps/<str:name>/",
