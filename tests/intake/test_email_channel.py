@@ -139,6 +139,7 @@ def test_ju03_attachments_are_typed_by_file_name_and_first_page(agencies):
                 ("doc2.pdf", PDF, pdf(LETTER_EN, "Article 54, Criminal Procedure Law")),
                 (f"{FILING_ZH}-扫描.pdf", PDF, pdf("page 1")),
                 ("officer-work-id-li.docx", DOCX, docx("Metropolitan Police")),
+                ("attachment3.docx", DOCX, docx("协助冻结财产通知书", "2026-142")),
                 ("notes.pdf", PDF, pdf("Some notes")),
             ]
         )
@@ -149,6 +150,7 @@ def test_ju03_attachments_are_typed_by_file_name_and_first_page(agencies):
         "doc2.pdf": ("official_letter", "first page"),
         f"{FILING_ZH}-扫描.pdf": ("case_filing_decision", "file name"),
         "officer-work-id-li.docx": ("officer_id", "file name"),
+        "attachment3.docx": ("official_letter", "first page"),
         "notes.pdf": ("other", ""),
     }
     documents = {d.original_name: d.doc_type for d in intake.case.documents.all()}
