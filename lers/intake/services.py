@@ -252,6 +252,13 @@ def _store(
                 "dkim": intake.dkim,
                 "status": status,
                 "reasons": reasons,
+                # What the intake judged each attachment (JU-03), and how many identifiers.
+                "attachments": [
+                    {k: a.get(k) for k in ("name", "sha256", "ok", "doc_type", "typed_by")}
+                    for a in intake.attachments
+                    if isinstance(a, dict)
+                ],
+                "identifiers": len(intake.identifiers),
             },
         )
     return intake
@@ -295,8 +302,8 @@ def _take(
         try:
             message_to_case(intake, message)
         except Exception as exc:  # the message stays, waiting for a person
-            log.exception("intake %s: no draft case", intake.pk)
-            _queue(intake, [f"no draft case could be made: {type(exc).__name__}: {exc}"[:500]])
+            log.exception("intake %s: no case", intake.pk)
+            _queue(intake, [f"no case could be made: {type(exc).__name__}: {exc}"[:500]])
     return intake, True
 
 

@@ -153,6 +153,8 @@ def test_ju03_attachments_are_typed_by_file_name_and_first_page(agencies):
         "attachment3.docx": ("official_letter", "first page"),
         "notes.pdf": ("other", ""),
     }
+    received = AuditEvent.objects.get(action="intake.received").payload
+    assert {a["name"]: (a["doc_type"], a["typed_by"]) for a in received["attachments"]} == judged
     documents = {d.original_name: d.doc_type for d in intake.case.documents.all()}
     assert documents == {name: kind for name, (kind, _by) in judged.items()}
     # The typed documents count for the checklist: no gap for the filing decision or letter.
