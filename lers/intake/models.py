@@ -16,7 +16,13 @@ class IntakeMessage(models.Model):
     class Status(models.TextChoices):
         ACCEPTED = "accepted", _("Accepted")
         QUEUED = "queued", _("Waiting for a person")
-        DONE = "done", _("Draft case created")
+        DONE = "done", _("Case created or handled")
+
+    class WaitsFor(models.TextChoices):
+        NOTHING = "", _("Nothing")
+        # JU-03/JU-04: a sender who is not a registered officer, under a profile that verifies
+        # by telephone: no case until staff record the call to the agency's directory number.
+        TELEPHONE = "telephone_verification", _("Telephone verification needed")
 
     class Dkim(models.TextChoices):
         PASS = "pass", _("Valid signature")
@@ -39,7 +45,14 @@ class IntakeMessage(models.Model):
     domain_reason = models.CharField(max_length=300, blank=True)
     aligned = models.BooleanField(default=False)  # From domain is (under) the DKIM domain
     parsed = models.JSONField(default=dict, blank=True)  # the subject grammar's fields
-    attachments = models.JSONField(default=list, blank=True)  # name, type, size, sha256
+    # name, type, size, sha256, and what the intake judged it (lers.intake.judge): content,
+    # refusal reason, document type and what decided it.
+    attachments = models.JSONField(default=list, blank=True)
+    # The identifiers found in the body and the attachments' text, before any case exists.
+    identifiers = models.JSONField(default=list, blank=True)
+    waits_for = models.CharField(
+        max_length=30, choices=WaitsFor.choices, default=WaitsFor.NOTHING, blank=True
+    )
     status = models.CharField(max_length=10, choices=Status.choices)
     case = models.ForeignKey(
         "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+"

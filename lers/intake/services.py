@@ -1,13 +1,18 @@
 """Taking a message from the law-enforcement mailbox (JU-03, JU-10, HX-03, X-05): exactly
 once, kept raw and hashed, checked (DKIM, the From domain against the government-domain
-registry and against the DKIM domain, the subject grammar), and put in the intake queue with
-the reasons when a person must look at it.
+registry and against the DKIM domain, the subject grammar), each attachment judged (its content
+and its document type, ``lers.intake.judge``) and the identifiers it names listed, and put in
+the intake queue with the reasons when a person must look at it.
 
-A message whose checks pass and whose sender's agency is known becomes a draft case marked
-"email intake", with its attachments as documents (the portal's checks) and the identifiers of
-its text as targets; the sender gets an acknowledgement with the case reference and an
-invitation to the portal. A sender who is not a known officer leaves the case for staff to
-verify. A forged-looking or unreadable message creates nothing and gets no answer."""
+A message whose checks pass and whose sender's agency is known becomes a case marked "email
+intake", with its attachments as documents of the judged types (the portal's checks) and the
+identifiers of its text as targets. From a known officer, where the profile's channel is email
+(``intake.email_submits``), the case is submitted as the officer would submit it (incomplete
+and flagged, where the profile takes that); otherwise it is a draft. A sender who is not a
+known officer follows ``intake.unknown_sender``: a case left for staff and an invitation to
+the portal, or (Ju) no case until staff record the telephone verification
+(``lers.intake.verification``). A forged-looking or unreadable message creates nothing and gets
+no answer."""
 
 from __future__ import annotations
 
@@ -38,19 +43,25 @@ from lers.agencies.served import (
 )
 from lers.agencies.services.registry import domain_registry
 from lers.audit.services import audit_record
+from lers.cases.models import Case
 from lers.cases.notifications import case_url
 from lers.cases.services.documents import Attachment
 from lers.cases.services.email import case_from_email
+from lers.cases.services.transitions import case_submit
 from lers.core.errors import DomainError, IllegalTransition, NotPermitted
 from lers.core.mail import mail_enqueue
 from lers.core.policy import active_policy
 from lers.core.text import clean_text
+from lers.identifiers import Hints, extract
 from lers.identifiers.documents import document_text
 from lers.intake.dkimcheck import DnsLookup, verify_dkim
+from lers.intake.judge import OTHER, attachment_judge
 from lers.intake.models import IntakeMessage
 from lers.intake.subject import SubjectError, parse_subject
 
 log = logging.getLogger(__name__)
+
+MAX_IDENTIFIERS = 500  # listed in the queue; the case takes every one it can
 
 
 def _message_id(message: EmailMessage, digest: str) -> str:
@@ -59,18 +70,43 @@ def _message_id(message: EmailMessage, digest: str) -> str:
 
 
 def _attachments(message: EmailMessage) -> list[dict[str, Any]]:
+    """Each attachment with what it was judged to be (JU-03): shown in the intake queue before
+    any case exists, and the type its document gets on the case."""
     found = []
     for part in message.iter_attachments():
         payload = part.get_payload(decode=True) or b""
+        name = part.get_filename() or "unnamed"
         found.append(
             {
-                "name": part.get_filename() or "unnamed",
+                "name": name,
                 "type": part.get_content_type(),
                 "size": len(payload),
                 "sha256": hashlib.sha256(payload).hexdigest(),
+                **attachment_judge(name, payload).as_json(),
             }
         )
     return found
+
+
+def _identifiers(text: str) -> list[dict[str, Any]]:
+    """The identifiers the message names (body and attachments), each once, for the queue."""
+    policy = active_policy().identifiers
+    hints = Hints(uid_pattern=policy.uid_pattern, uid_label=policy.uid_label)
+    listed: list[dict[str, Any]] = []
+    seen: set[tuple[str, str]] = set()
+    for item in extract(text, hints=hints):
+        if (item.kind, item.normalised) in seen or item.kind == "private_key":
+            continue
+        seen.add((item.kind, item.normalised))
+        listed.append(
+            {
+                "kind": item.kind,
+                "value": item.normalised[:300],
+                "valid": item.valid,
+                "chains": list(item.chains),
+            }
+        )
+    return listed[:MAX_IDENTIFIERS]
 
 
 def _examine(
@@ -133,6 +169,7 @@ def _examine(
         "aligned": aligned,
         "parsed": _clean(parsed),
         "attachments": _clean(_attachments(message)),
+        "identifiers": _clean(_identifiers(_text_of(message))),
         "refusal": clean_text(refusal),
         "served": served if served is not None and served.outcome == "hold" else None,
     }, [clean_text(r) for r in reasons]
@@ -215,6 +252,13 @@ def _store(
                 "dkim": intake.dkim,
                 "status": status,
                 "reasons": reasons,
+                # What the intake judged each attachment (JU-03), and how many identifiers.
+                "attachments": [
+                    {k: a.get(k) for k in ("name", "sha256", "ok", "doc_type", "typed_by")}
+                    for a in intake.attachments
+                    if isinstance(a, dict)
+                ],
+                "identifiers": len(intake.identifiers),
             },
         )
     return intake
@@ -256,10 +300,10 @@ def _take(
         _refuse(intake, refusal)
     elif intake.status == IntakeMessage.Status.ACCEPTED:
         try:
-            _to_case(intake, message)
+            message_to_case(intake, message)
         except Exception as exc:  # the message stays, waiting for a person
-            log.exception("intake %s: no draft case", intake.pk)
-            _queue(intake, [f"no draft case could be made: {type(exc).__name__}: {exc}"[:500]])
+            log.exception("intake %s: no case", intake.pk)
+            _queue(intake, [f"no case could be made: {type(exc).__name__}: {exc}"[:500]])
     return intake, True
 
 
@@ -291,7 +335,7 @@ def intake_user() -> User:
     return user
 
 
-def _sender(address: str, domain: str) -> tuple[Agency | None, Officer | None]:
+def sender_of(address: str, domain: str) -> tuple[Agency | None, Officer | None]:
     officer = (
         Officer.objects.filter(
             user__email__iexact=address, status=Officer.Status.ACTIVE, user__is_active=True
@@ -325,22 +369,36 @@ def _plain(message: EmailMessage) -> str:
     return str(body.get_content()) if body is not None else ""
 
 
-def _to_case(intake: IntakeMessage, message: EmailMessage) -> None:
-    if "email" not in active_policy().intake.channels:
+def _judged_types(intake: IntakeMessage, message: EmailMessage) -> list[Attachment]:
+    """The attachments with the type the intake judged (``lers.intake.judge``), in order."""
+    judged = intake.attachments if isinstance(intake.attachments, list) else []
+    attachments = []
+    for index, part in enumerate(message.iter_attachments()):
+        seen = judged[index] if index < len(judged) and isinstance(judged[index], dict) else {}
+        kind = seen.get("doc_type") or OTHER
+        if kind not in active_policy().document_types:
+            kind = OTHER
+        name = part.get_filename() or "unnamed"
+        attachments.append(Attachment(kind, name, part.get_payload(decode=True) or b""))
+    return attachments
+
+
+def message_to_case(intake: IntakeMessage, message: EmailMessage) -> None:
+    policy = active_policy()
+    if "email" not in policy.intake.channels:
         _queue(intake, ["the profile takes no requests by email: point the sender to the portal"])
         return
-    agency, officer = _sender(intake.from_address, intake.from_domain)
+    agency, officer = sender_of(intake.from_address, intake.from_domain)
     if agency is None:
         _queue(intake, ["sender's agency unknown: no agency lists this domain"])
+        return
+    if officer is None and policy.intake.unknown_sender == "telephone_verification":
+        _wait_for_call(intake, agency)
         return
     # An agency that lists no domains cannot vouch for its officer's address: a person looks.
     unvouched = agency_domain_finding(agency, intake.from_address) if officer else None
     parsed = intake.parsed
     by = officer.user if officer is not None else intake_user()
-    attachments = [
-        Attachment("other", part.get_filename() or "unnamed", part.get_payload(decode=True) or b"")
-        for part in message.iter_attachments()
-    ]
     made = case_from_email(
         agency=agency,
         officer=officer,
@@ -350,7 +408,7 @@ def _to_case(intake: IntakeMessage, message: EmailMessage) -> None:
         title=f"{parsed.get('organisation', '')} {parsed.get('case_number', '')}".strip(),
         agency_case_number=parsed.get("case_number", ""),
         summary=_plain(message),
-        attachments=attachments,
+        attachments=_judged_types(intake, message),
         text=_text_of(message),
         intake_id=intake.pk,
     )
@@ -359,6 +417,14 @@ def _to_case(intake: IntakeMessage, message: EmailMessage) -> None:
         reasons.append("the sender is not a registered officer: verify before acting")
     if unvouched is not None:
         reasons.append(unvouched.reason)
+    submitted = False
+    if officer is not None and unvouched is None and policy.intake.email_submits:
+        # JU-03: the email is the request; the officer does not sign in to send it again.
+        refusal = _submit(intake, made.case, officer)
+        submitted = not refusal
+        if refusal:
+            reasons.append(refusal)
+        made.case.refresh_from_db()
     with transaction.atomic():
         intake.case = made.case
         intake.status = IntakeMessage.Status.QUEUED if reasons else IntakeMessage.Status.DONE
@@ -369,7 +435,12 @@ def _to_case(intake: IntakeMessage, message: EmailMessage) -> None:
             action="intake.case_created",
             obj=intake,
             case_ref=made.case.reference,
-            payload={"documents": made.documents, "targets": made.targets, "refused": made.refused},
+            payload={
+                "documents": made.documents,
+                "targets": made.targets,
+                "refused": made.refused,
+                "submitted": submitted,
+            },
         )
         if unvouched is not None:
             served_record(
@@ -386,9 +457,63 @@ def _to_case(intake: IntakeMessage, message: EmailMessage) -> None:
                 "case": made.case,
                 "subject": intake.subject,
                 "known": officer is not None,
+                "submitted": submitted,
                 "portal": settings.LERS_BASE_URL.rstrip("/") + reverse("portal-access"),
                 "url": case_url(made.case, staff=False),
             },
+        )
+
+
+def _submit(intake: IntakeMessage, case: Case, officer: Officer) -> str:
+    """Submits the case an officer's email made, as the officer would (the checklist, whom the
+    profile serves); where the profile flags incomplete requests it goes marked incomplete.
+    Returns why it stays a draft, or ""."""
+    flagged = active_policy().intake.incomplete_submission == "flagged"
+    try:  # not in a transaction of ours: a refusal the submission records must stay recorded
+        done = case_submit(case=case, by=officer.user, accept_incomplete=flagged)
+    except DomainError as exc:
+        audit_record(
+            actor=None,
+            action="intake.case_not_submitted",
+            obj=intake,
+            case_ref=case.reference,
+            payload={"reason": clean_text(str(exc.message))},
+        )
+        return f"the case stays a draft: {exc.message}"
+    audit_record(
+        actor=None,
+        action="intake.case_submitted",
+        obj=intake,
+        case_ref=done.reference,
+        payload={"officer_id": officer.pk, "incomplete": done.incomplete},
+    )
+    return ""
+
+
+def _wait_for_call(intake: IntakeMessage, agency: Agency) -> None:
+    """A sender who is not a registered officer, under a profile that verifies by telephone
+    (Ju): no case yet; the message waits until staff call the agency's directory number
+    (``lers.intake.verification``). The sender is told a call will come, not sent to a portal
+    access approval the exchange does not have."""
+    reason = (
+        f"telephone verification needed: {intake.from_address} is not a registered officer of "
+        f"{agency.name}; call the agency's directory number before a case is made"
+    )
+    with transaction.atomic():
+        intake.status = IntakeMessage.Status.QUEUED
+        intake.waits_for = IntakeMessage.WaitsFor.TELEPHONE
+        intake.reasons = [*intake.reasons, reason]
+        intake.save(update_fields=["status", "waits_for", "reasons"])
+        audit_record(
+            actor=None,
+            action="intake.queued",
+            obj=intake,
+            payload={"reasons": [reason], "waits_for": intake.waits_for, "agency": agency.pk},
+        )
+        mail_enqueue(
+            to=[intake.from_address],
+            template="intake_verification",
+            context={"subject": intake.subject, "agency": agency.name},
         )
 
 

@@ -149,6 +149,12 @@ class Intake(Strict):
     email_address: str | None = None
     access_approval_required: bool
     incomplete_submission: Literal["flagged", "refused"]
+    # JU-03: where email is the channel, a sound message from a known officer of a known agency
+    # is submitted as it arrives (the officer need not sign in); otherwise it is a draft.
+    email_submits: bool = False
+    # What a message from a sender who is not a registered officer waits for: an invitation to
+    # request portal access, or the exchange's telephone verification of the sender (JU-04).
+    unknown_sender: Literal["portal_access", "telephone_verification"] = "portal_access"
     ref: list[str] = []
 
 
@@ -163,6 +169,9 @@ class DocumentType(Label):
     # An official document that bears a seal or a signature: the analyst checks it where
     # ``formats.seal_or_signature`` asks for it (JU-18, HX-05).
     bears_seal: bool = False
+    # Words that name this document in its file name or on its first page (JU-03: an emailed
+    # attachment is typed by what it is; the analyst may retype it).
+    keywords: list[str] = []
 
 
 class Legal(Strict):

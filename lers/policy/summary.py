@@ -45,6 +45,8 @@ def render_summary(policy: Policy) -> str:
         )
         + "; "
         f"incomplete requests: {p.intake.incomplete_submission}",
+        f"  a known officer's email: {'submitted' if p.intake.email_submits else 'a draft'}; "
+        f"an unknown sender: {p.intake.unknown_sender.replace('_', ' ')}",
         "Request types",
         *(f"  {code:24} {t.label} / {t.label_zh}" for code, t in p.request_types.items()),
         "Legal instruments accepted",

@@ -9,7 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lers.cases.selectors import case_get_for_staff, document_get_for_staff
-from lers.cases.services import case_mark_complex, document_officer_set, document_seal_check
+from lers.cases.services import (
+    case_mark_complex,
+    document_officer_set,
+    document_retype,
+    document_seal_check,
+)
 from lers.workbench.outcome import act
 
 
@@ -39,6 +44,24 @@ def document_officer(request: HttpRequest, reference: str, pk: int) -> HttpRespo
             document=document, by=request.user, officer_name=request.POST.get("officer_name", "")
         ),
         _("The officer of this ID is recorded."),
+        "workbench-case",
+        reference=reference,
+    )
+
+
+@login_required
+@require_POST
+def document_type(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    document = document_get_for_staff(request.user, reference, pk)
+    return act(
+        request,
+        lambda: document_retype(
+            document=document,
+            by=request.user,
+            doc_type=request.POST.get("doc_type", ""),
+            reason=request.POST.get("reason", ""),
+        ),
+        _("The document's type is corrected."),
         "workbench-case",
         reference=reference,
     )

@@ -20,6 +20,7 @@ urlpatterns = [
     path("intake/", intake_views.queue, name="workbench-intake"),
     path("intake/<int:pk>/raw/", intake_views.raw, name="workbench-intake-raw"),
     path("intake/<int:pk>/handled/", intake_views.handle, name="workbench-intake-handle"),
+    path("intake/<int:pk>/verified/", intake_views.verify, name="workbench-intake-verify"),
     path("access/<int:pk>/", access_views.access_detail, name="workbench-access-detail"),
     path("access/<int:pk>/decide/", access_views.access_decide, name="workbench-access-decide"),
     path(
@@ -88,6 +89,11 @@ urlpatterns = [
         "cases/<str:reference>/documents/<int:pk>/officer/",
         document_views.document_officer,
         name="workbench-document-officer",
+    ),
+    path(
+        "cases/<str:reference>/documents/<int:pk>/type/",
+        document_views.document_type,
+        name="workbench-document-type",
     ),
     path("cases/<str:reference>/complex/", document_views.mark_complex, name="workbench-complex"),
     path(

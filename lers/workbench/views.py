@@ -177,6 +177,7 @@ def _checks(request: HttpRequest, case: Case) -> dict[str, Any]:
         "seal_rule": policy.formats.seal_or_signature,
         "sealed_types": policy.sealed_documents(),
         "officer_id_types": policy.officer_id_documents(),
+        "document_types": list(policy.document_types),
         "preferred_format": policy.formats.preferred_document_format,
         "can_check": case.state in CHECKING and may(request.user, Step.DOCUMENT_CHECK, case),
         "can_mark_complex": may(request.user, Step.MARK_COMPLEX, case),

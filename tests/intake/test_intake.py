@@ -19,6 +19,7 @@ from lers.intake.services import intake_message
 from lers.intake.subject import SubjectError, parse_subject
 from lers.policy import load
 from tests.conftest import run_jobs
+from tests.custom_profile import custom_profile
 from tests.intake.messages import dns, message
 
 pytestmark = [pytest.mark.django_db, pytest.mark.req("JU-03", "X-05")]
@@ -49,14 +50,15 @@ def test_a_signed_message_from_a_government_domain_is_accepted_and_kept_raw(sett
     assert AuditEvent.objects.filter(action="intake.received").count() == 1
 
 
-def test_a_known_officers_email_becomes_a_draft_case_with_targets_and_an_acknowledgement(
+def test_a_known_officers_email_becomes_a_submitted_case_with_targets_and_an_acknowledgement(
     settings, agencies
 ):
     settings.LERS_POLICY = "ju"
     pdf = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
     intake = take(message(attachments=[("court-order.pdf", "application/pdf", pdf)]))
     case = intake.case
-    assert case.channel == Case.Channel.EMAIL and case.state == "draft"
+    # Ju's channel is the mailbox (intake.email_submits): the email is the request.
+    assert case.channel == Case.Channel.EMAIL and case.state == "submitted"
     assert case.agency == agencies["met"] and list(case.officers.all()) == [agencies["li"].officer]
     assert (case.urgency, case.request_types, case.agency_case_number) == (
         "urgent",
@@ -70,7 +72,17 @@ def test_a_known_officers_email_becomes_a_draft_case_with_targets_and_an_acknowl
     assert case.reference in ack.subject and "/portal/cases/" in ack.body
 
 
-def test_an_unregistered_sender_of_a_known_agency_leaves_the_case_for_verification(settings):
+def test_an_unregistered_sender_of_a_known_agency_leaves_the_case_for_verification(
+    settings, tmp_path
+):
+    """Where the profile sends unknown senders to portal access (``intake.unknown_sender``);
+    Ju verifies them by telephone first (test_email_channel)."""
+    custom_profile(
+        settings,
+        tmp_path,
+        "ju",
+        {'unknown_sender = "telephone_verification"': 'unknown_sender = "portal_access"'},
+    )
     intake = take(message(sender="new.officer@met.police.uk"))
     assert intake.case is not None and not intake.case.officers.exists()
     assert intake.status == IntakeMessage.Status.QUEUED
@@ -155,7 +167,8 @@ def test_a_chinese_subject_with_full_width_separators_is_read(settings):
         )
     )
     assert intake.status == IntakeMessage.Status.QUEUED  # no officer of that address yet
-    assert intake.case.agency.name == "上海市公安局"
+    assert intake.waits_for == IntakeMessage.WaitsFor.TELEPHONE and intake.case is None
+    assert "上海市公安局" in intake.reasons[-1]
     assert intake.parsed["urgency"] == "urgent"
     assert intake.parsed["organisation"] == "上海市公安局"
     assert intake.parsed["request_types"] == ["freeze", "information"]

@@ -65,3 +65,37 @@ def access_request_approve_new_agency(
         return access_request_approve(
             access_request=access_request, by=by, agency=agency, hold_note=hold_note
         )
+
+
+def officer_register_by_call(
+    *, agency: Agency, email: str, by: User, number: str, name: str = ""
+) -> Officer:
+    """A sender the exchange verified by telephone through the agency's directory number
+    (JU-03, JU-04: Ju has no portal access step) becomes an active officer of the agency, so
+    that this and their later emails are a known officer's. The account has no password: the
+    officer signs in to the portal only after setting one through the password reset."""
+    if not roles_of(by) & REVIEWERS:
+        raise NotPermitted("only intake analysts and administrators register officers")
+    email = email.strip().lower()
+    with transaction.atomic():
+        user = User.objects.filter(email__iexact=email).first()
+        if user is not None and hasattr(user, "officer"):
+            officer = user.officer
+            if officer.agency_id != agency.pk:
+                raise DomainError(f"{email} is an officer of another agency")
+            if officer.status != Officer.Status.ACTIVE or not user.is_active:
+                raise DomainError(f"{email} is an officer whose access is {officer.status}")
+            return officer
+        if user is not None:
+            raise DomainError(f"{email} is the address of an account that is not an officer's")
+        user = User(username=email[:150], email=email, display_name=clean_text(name)[:200])
+        user.set_unusable_password()
+        user.save()
+        officer = Officer.objects.create(user=user, agency=agency, status=Officer.Status.ACTIVE)
+        audit_record(
+            actor=by,
+            action="officer.registered_by_call",
+            obj=officer,
+            payload={"agency": agency.pk, "email": email, "number": number},
+        )
+    return officer

@@ -5,7 +5,11 @@ One function per use case; every change writes its audit event in the same trans
 
 from lers.cases.services.checklist import case_checklist, case_checklist_preview, case_facts
 from lers.cases.services.complexity import case_mark_complex, complex_refusal
-from lers.cases.services.document_checks import document_officer_set, document_seal_check
+from lers.cases.services.document_checks import (
+    document_officer_set,
+    document_retype,
+    document_seal_check,
+)
 from lers.cases.services.documents import (
     Attachment,
     document_add,
@@ -121,6 +125,7 @@ __all__ = [
     "document_open",
     "document_preview_open",
     "document_remove",
+    "document_retype",
     "document_seal_check",
     "draft_changes_check",
     "entities_for_routing",

@@ -92,6 +92,51 @@ def document_officer_set(*, document: Document, by: User, officer_name: str) -> 
     return locked
 
 
+def document_retype(*, document: Document, by: User, doc_type: str, reason: str = "") -> Document:
+    """The analyst corrects what a document is (JU-03: an emailed attachment is typed by its
+    name and first page, which can be wrong). A seal check made for the old type is void."""
+    policy = active_policy()
+    reason = clean_text(reason).strip()
+    if doc_type not in policy.document_types:
+        raise DomainError(
+            _("%(type)r is not a document type of %(profile)s")
+            % {"type": doc_type, "profile": policy.profile.name}
+        )
+    with transaction.atomic():
+        case, locked = _locked_document(document, by)
+        previous = locked.doc_type
+        if previous == doc_type:
+            raise DomainError(_("the document already has this type"))
+        locked.doc_type = doc_type
+        fields = ["doc_type"]
+        if locked.seal != Document.Seal.UNCHECKED:
+            locked.seal, locked.seal_checked_by, locked.seal_checked_at = (
+                Document.Seal.UNCHECKED,
+                None,
+                None,
+            )
+            locked.seal_note = ""
+            fields += ["seal", "seal_checked_by", "seal_checked_at", "seal_note"]
+        if doc_type not in policy.officer_id_documents() and locked.officer_name:
+            locked.officer_name = ""
+            fields.append("officer_name")
+        locked.save(update_fields=fields)
+        audit_record(
+            actor=by,
+            action="case.document_retyped",
+            obj=locked,
+            case_ref=case.reference,
+            payload={
+                "document_id": locked.pk,
+                "sha256": locked.sha256,
+                "from": previous,
+                "to": doc_type,
+                "reason": reason,
+            },
+        )
+    return locked
+
+
 def seal_guard(case: Case) -> None:
     """Verification waits while an official document is unchecked, or while no document of an
     official type present bears its seal or signature ("required" profiles: JU-18, HX-05)."""

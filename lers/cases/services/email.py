@@ -1,5 +1,6 @@
-"""A draft case from an email to the law-enforcement mailbox (JU-03, issue 7): the agency's,
-with the officer when the sender is one, its attachments as documents through the same checks
+"""A case from an email to the law-enforcement mailbox (JU-03, issue 7), made a draft (the
+intake submits it where the profile says so): the agency's, with the officer when the sender
+is one, its attachments as documents of the types the intake judged, through the same checks
 as the portal, and the identifiers its text names as targets."""
 
 from __future__ import annotations
