@@ -22,8 +22,10 @@ from django.apps import apps
 from django.conf import settings as django_settings
 from django.db import models
 
+from lers.cases.lifecycle import State
 from lers.core.policy import active_policy
 from tests.browser.main_pages import new_page, walk, walk_data
+from tests.conftest import PATHS, transition_kwargs
 
 pytestmark = pytest.mark.browser
 
@@ -32,12 +34,17 @@ LANGUAGES = {"zh-CN": "zh_Hans", "zh-TW": "zh_Hant"}
 
 # Every visible text node of the page, and the visible value of buttons given by <input>.
 # Skipped: what is not shown (hidden elements, closed <details> bodies, <template>), what is
-# not words (script, style, code, pre, kbd, samp) and what is marked as data (translate="no").
+# not words (script, style, code, pre, kbd, samp), what is marked as data (translate="no"),
+# and what the page marks as written in another language (lang="en" on a profile's terms that
+# have no text in the reader's language: shown as the profile wrote them, and said so).
 VISIBLE_TEXTS = """() => {
   const skip = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "CODE", "PRE", "KBD", "SAMP"]);
+  const page = document.documentElement.lang.toLowerCase();
   const shown = (element) => {
     for (let node = element; node && node !== document.body; node = node.parentElement) {
       if (skip.has(node.tagName) || node.getAttribute("translate") === "no") return false;
+      const lang = node.getAttribute("lang");
+      if (lang && lang.toLowerCase() !== page) return false;
     }
     if (element.tagName === "OPTION") return shown(element.closest("select") || element);
     return element.checkVisibility({visibilityProperty: true, opacityProperty: false});
@@ -70,6 +77,8 @@ DATA_PATTERNS = [
 ]
 # What is left once the data and the catalogue's pieces are out: punctuation and space.
 NOT_WORDS = re.compile(r"^[\s\W_]*$")
+# Punctuation and arrows around a text that the catalogue's own text does not carry.
+AROUND = " \t—–-→←·:：,，.。;；"
 
 
 @cache
@@ -168,32 +177,56 @@ def data_texts() -> list[str]:
     from lers.accounts.models import User
 
     found.update(str(user) for user in User.objects.all())
+    # What the services were given when the cases were driven to their states (notes, reasons).
+    found.update(
+        value
+        for kwargs in map(transition_kwargs, PATHS[State.CLOSED] + ["decline", "withdraw"])
+        for value in kwargs.values()
+        if isinstance(value, str)
+    )
     return sorted((text for text in found if len(text) > 1), key=len, reverse=True)
+
+
+def _pieces(text: str, data: list[str], first: str) -> list[str]:
+    """What is left of a text once the data are out, in pieces: data strings first, or the
+    data patterns first (a number inside a name, an email inside a longer string)."""
+
+    def strings(rest: str) -> str:
+        for value in data:
+            if value in rest:
+                rest = rest.replace(value, "\n")
+        return rest
+
+    def patterns(rest: str) -> str:
+        for pattern in DATA_PATTERNS:
+            rest = re.sub(pattern, "\n", rest)
+        return rest
+
+    rest = patterns(strings(text)) if first == "data" else strings(patterns(text))
+    return [part.strip(AROUND) for part in re.split(r"[\n·|()（）:：,，;；—→]+", rest)]
 
 
 def untranslated(texts: list[str], language: str) -> list[str]:
     whole, patterns, pieces = catalogue(language)
     profile = profile_texts(language)
     data = data_texts()
+    data_set = set(data)
     blob = pieces + "\n" + "\n".join(profile)
     left: list[str] = []
-    for text in dict.fromkeys(texts):
-        if text in whole or text in profile or text in data:
+    for shown in dict.fromkeys(texts):
+        text = shown.strip(AROUND) or shown
+        if {shown, text} & (whole | profile | data_set):
             continue
-        if patterns is not None and patterns.fullmatch(text):
+        if patterns is not None and (patterns.fullmatch(shown) or patterns.fullmatch(text)):
             continue
         if len(text) > 1 and text in blob:
             continue
-        rest = text
-        for value in data:
-            if value in rest:
-                rest = rest.replace(value, "\n")
-        for pattern in DATA_PATTERNS:
-            rest = re.sub(pattern, "\n", rest)
-        parts = [part.strip() for part in re.split(r"[\n·|()（）:：,，;；]+", rest)]
-        if all(NOT_WORDS.match(part) or part in blob for part in parts):
+        if any(
+            all(NOT_WORDS.match(part) or part in blob for part in _pieces(shown, data, first))
+            for first in ("data", "patterns")
+        ):
             continue
-        left.append(text)
+        left.append(shown)
     return left
 
 
@@ -231,3 +264,24 @@ def test_every_visible_string_of_the_main_pages_is_translated(
         for label, texts in found.items()
     )
     assert not found, f"untranslated strings under {profile}, {locale}:\n{report}"
+
+
+@pytest.mark.parametrize("language", list(LANGUAGES.values()))
+def test_the_check_finds_english_and_lets_translations_and_data_through(db, language):
+    """The check itself: English and raw codes are reported; the catalogue's text, whole or
+    with its placeholders filled, and data around it are not."""
+    whole, _patterns, _pieces_blob = catalogue(language)
+    translated = next(
+        text
+        for text in sorted(whole)
+        if "<" not in text and len(text) > 4 and not PLACEHOLDER.search(text)
+    )
+    texts = [
+        "Send the answer",
+        "account_restriction",
+        translated,
+        f"— {translated} →",
+        "officer_a@a.police.uk · 2026-03-01 09:12 UTC",
+        "TJCnKsPa7y5okkXvQAidZBzqx3QyQ6sxMW",
+    ]
+    assert untranslated(texts, language) == ["Send the answer", "account_restriction"]

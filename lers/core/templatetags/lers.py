@@ -11,7 +11,7 @@ from lers.cases.categories import DATA_CATEGORIES
 from lers.cases.jurisdiction import CrossBorder, cross_border_of, cross_border_rule_applies
 from lers.cases.models import Case, Deadline, Target
 from lers.core import preview
-from lers.core.i18n import localised
+from lers.core.i18n import Labelled, localised
 from lers.core.policy import active_policy
 from lers.policy.completeness import Gap
 
@@ -43,6 +43,12 @@ def deadline_label(kind: str, staff: bool = False) -> str:
 def agency_contact_shared(case: Case) -> bool:
     """Whether the agency's contact would go with a notice to the user (HX-12)."""
     return consent.agency_contact_shared(case)
+
+
+@register.filter(name="localised")
+def localised_label(item: Labelled) -> str:
+    """A profile item's label (a decline reason, a request type...) in the reader's language."""
+    return localised(item)
 
 
 @register.filter
