@@ -62,3 +62,18 @@ def test_the_main_pages_have_no_serious_accessibility_violation(
         for label, lines in found.items()
     )
     assert not found, f"axe-core under {profile}, {locale}:\n{report}"
+
+
+def test_axe_runs_in_the_page_and_reports_what_it_finds(browser, axe_script):
+    """The check itself: a page with an unnamed image and an unlabelled field is reported."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.set_content(
+            '<html lang="en"><body><main><img src="data:,"><input type="text"></main></body></html>'
+        )
+        page.add_script_tag(path=str(axe_script))
+        found = {v["id"]: v["impact"] for v in page.evaluate(RUN_AXE)}
+    finally:
+        context.close()
+    assert found.get("image-alt") == "critical" and found.get("label") == "critical", found
