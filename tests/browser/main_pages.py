@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from django.urls import reverse
 
+from lers.cases import services
 from lers.cases.lifecycle import State
 from lers.portal.forms import PAGES
 from tests.browser.conftest import DEFAULT_TIMEOUT_MS, VIEWPORT
@@ -48,14 +49,18 @@ class Walk:
 
 def walk_data(make_case, officer_a, analyst, reviewer) -> Walk:
     """One case in triage and one in legal review (both officer_a's, with the team on them),
-    and a complete draft for the request form's pages."""
+    and a complete draft for the request form's pages, with two mistyped identifiers (the
+    check's reasons are on the page)."""
+    draft = make_case(State.DRAFT)
+    for value, chain in (("not an identifier", ""), ("0x1234", "ETH")):
+        services.target_add(case=draft, by=officer_a, kind="address", value=value, chain=chain)
     return Walk(
         officer=officer_a,
         analyst=analyst,
         reviewer=reviewer,
         in_triage=make_case(State.TRIAGE),
         in_review=make_case(State.LEGAL_REVIEW),
-        draft=make_case(State.DRAFT),
+        draft=draft,
     )
 
 

@@ -75,10 +75,12 @@ DATA_PATTERNS = [
     r"\b[A-Z][A-Z0-9]{1,7}\b",  # codes and tickers: ETH, USDT, TRC20, UTC, KYC, UID
     r"[+\-]?\d[\d\s.,:/%+\-]*",
 ]
+# Fields the product fills with its own wording, not the people's: on screen, translated.
+PRODUCT_WORDING = {("Target", "check_reason")}
 # What is left once the data and the catalogue's pieces are out: punctuation and space.
 NOT_WORDS = re.compile(r"^[\s\W_]*$")
 # Punctuation and arrows around a text that the catalogue's own text does not carry.
-AROUND = " \t—–-→←·:：,，.。;；"
+AROUND = " \t—–-→←·:：,，.。;；⚠✓✗…"
 
 
 @cache
@@ -166,6 +168,7 @@ def data_texts() -> list[str]:
             for field in model._meta.concrete_fields
             if isinstance(field, models.CharField | models.TextField | models.EmailField)
             and not field.choices
+            and (model.__name__, field.name) not in PRODUCT_WORDING
         ]
         if not fields:
             continue

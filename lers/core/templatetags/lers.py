@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.translation import get_language
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from lers.cases import consent, lifecycle
@@ -49,6 +51,27 @@ def agency_contact_shared(case: Case) -> bool:
 def localised_label(item: Labelled) -> str:
     """A profile item's label (a decline reason, a request type...) in the reader's language."""
     return localised(item)
+
+
+# The identifier checks' reasons (lers.identifiers, stored on the target) that are words, in
+# the reader's language; the others state a format's figures (lengths, bytes, version bytes)
+# and are shown as the check wrote them, marked as English (lang="en").
+_CHECK_REASONS = {
+    "not a recognised identifier": gettext_lazy("not a recognised identifier"),
+    "empty string": gettext_lazy("empty string"),
+    "leading or trailing whitespace": gettext_lazy("leading or trailing whitespace"),
+}
+
+
+@register.filter
+def check_reason(reason: str) -> SafeString | str:
+    """Why an identifier's check failed, for the reader."""
+    if not reason:
+        return ""
+    translated = _CHECK_REASONS.get(reason)
+    if translated is not None:
+        return str(translated)
+    return format_html('<span lang="en">{}</span>', reason)
 
 
 @register.filter
