@@ -5,6 +5,10 @@ The browser is Debian's Chromium (``.ci/browser-setup`` installs it), driven by 
 so ``playwright install`` is never run. Without playwright or Chromium these tests skip, unless
 ``LERS_BROWSER_TESTS=required`` (CI), where they fail instead.
 
+axe-core, the accessibility checker test_accessibility.py runs in each page, is the npm package
+pinned in package.json and package-lock.json; ``.ci/browser-setup`` installs it with ``npm ci``
+into node_modules/ (never committed).
+
 Environment:
     LERS_BROWSER_TESTS   "required": a missing browser is an error; "" or "auto": a skip.
     LERS_CHROMIUM        the Chromium executable (default: ``chromium`` on PATH).

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.translation import get_language
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from lers.cases import consent, lifecycle
@@ -11,7 +13,7 @@ from lers.cases.categories import DATA_CATEGORIES
 from lers.cases.jurisdiction import CrossBorder, cross_border_of, cross_border_rule_applies
 from lers.cases.models import Case, Deadline, Target
 from lers.core import preview
-from lers.core.i18n import localised
+from lers.core.i18n import Labelled, localised
 from lers.core.policy import active_policy
 from lers.policy.completeness import Gap
 
@@ -43,6 +45,33 @@ def deadline_label(kind: str, staff: bool = False) -> str:
 def agency_contact_shared(case: Case) -> bool:
     """Whether the agency's contact would go with a notice to the user (HX-12)."""
     return consent.agency_contact_shared(case)
+
+
+@register.filter(name="localised")
+def localised_label(item: Labelled) -> str:
+    """A profile item's label (a decline reason, a request type...) in the reader's language."""
+    return localised(item)
+
+
+# The identifier checks' reasons (lers.identifiers, stored on the target) that are words, in
+# the reader's language; the others state a format's figures (lengths, bytes, version bytes)
+# and are shown as the check wrote them, marked as English (lang="en").
+_CHECK_REASONS = {
+    "not a recognised identifier": gettext_lazy("not a recognised identifier"),
+    "empty string": gettext_lazy("empty string"),
+    "leading or trailing whitespace": gettext_lazy("leading or trailing whitespace"),
+}
+
+
+@register.filter
+def check_reason(reason: str) -> SafeString | str:
+    """Why an identifier's check failed, for the reader."""
+    if not reason:
+        return ""
+    translated = _CHECK_REASONS.get(reason)
+    if translated is not None:
+        return str(translated)
+    return format_html('<span lang="en">{}</span>', reason)
 
 
 @register.filter
