@@ -3,6 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 
 from lers.accounts.roles import is_staff_member
 from lers.core.middleware import RequireSecondFactorMiddleware
@@ -29,10 +30,26 @@ def policy(request: HttpRequest) -> dict[str, Any]:
         # only those.
         "freeze_rules": active_policy().freeze,
         "lers_staff": is_staff_member(request.user) if hasattr(request, "user") else False,
+        # Where the exchange works in another language first (HX-16): said, in that language.
+        "language_hint": _language_hint(),
         # The languages the profile offers on its pages (``languages.portal``).
         "portal_languages": [
             (code, name)
             for code, name in settings.LANGUAGES
             if code in active_policy().languages.portal
         ],
+    }
+
+
+def _language_hint() -> dict[str, str] | None:
+    languages = active_policy().languages
+    current = (get_language() or "en").lower()
+    # A reader of any Chinese reads the exchange's Chinese: the hint is for the others.
+    if languages.works_in is None or current.split("-")[0] == languages.works_in.split("-")[0]:
+        return None
+    names = dict(settings.LANGUAGES)
+    return {
+        "code": languages.works_in,
+        "name": names.get(languages.works_in, languages.works_in),
+        "note": languages.works_in_note or "",
     }

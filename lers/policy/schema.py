@@ -14,7 +14,7 @@ import json
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Code = str  # a slug naming a request type, document type, decline reason, ...
 _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -123,7 +123,19 @@ class Languages(Strict):
     accepted: list[str] = Field(min_length=1)
     form_language: str | None = None
     portal: list[Literal["en", "zh-hans", "zh-hant"]] = Field(min_length=1)
+    # The language the exchange works in first: a reader of another one is told so, in that
+    # language (``works_in_note``), with a button to switch (HX-16).
+    works_in: Literal["en", "zh-hans", "zh-hant"] | None = None
+    works_in_note: str | None = None
     ref: list[str] = []
+
+    @model_validator(mode="after")
+    def _note_with_language(self) -> Languages:
+        if (self.works_in is None) != (self.works_in_note is None):
+            raise ValueError("works_in and works_in_note go together")
+        if self.works_in is not None and self.works_in not in self.portal:
+            raise ValueError("works_in must be one of the portal's languages")
+        return self
 
 
 class Formats(Strict):

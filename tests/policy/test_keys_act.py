@@ -138,3 +138,21 @@ def test_the_header_names_the_guideline_and_its_date(client, settings):
     settings.LERS_POLICY = "hx97"
     page = client.get(reverse("portal-access")).content.decode()
     assert 'title="97 Law Enforcement Request Operation Guide (2025-06-25)"' in page
+
+
+@pytest.mark.req("HX-16")
+def test_an_english_reader_is_told_in_chinese_that_97_works_in_chinese_first(client, settings):
+    """Issue 16.8: under hx97 an en-GB browser is told, in Chinese, and offered the switch."""
+    settings.LERS_POLICY = "hx97"
+    page = client.get(reverse("portal-access"), HTTP_ACCEPT_LANGUAGE="en-GB").content.decode()
+    assert "data-language-hint" in page and "97（汇信）以中文为主要工作语言" in page
+    assert 'lang="zh-hans" data-language-hint' in page
+    switched = client.post(
+        reverse("set_language"), {"language": "zh-hans", "next": reverse("portal-access")}
+    )
+    assert switched.status_code == 302
+    chinese = client.get(reverse("portal-access")).content.decode()
+    assert "data-language-hint" not in chinese
+    settings.LERS_POLICY = "binance"  # works in English: nothing to say
+    english = client.get(reverse("portal-access"), HTTP_ACCEPT_LANGUAGE="en-GB").content.decode()
+    assert "data-language-hint" not in english
