@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import IO, Any
 
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from lers.core.errors import NotFound
-from lers.core.preview import PreviewUnavailable, preview_page, preview_pages
+from lers.core.preview import PreviewUnavailable, page_number, preview_page, preview_pages
 
 
 def attachment_response(
@@ -94,3 +96,28 @@ def preview_context(
 
 def _unreadable(name: str) -> str:
     return _("%(name)s could not be shown; download it to read it.") % {"name": name}
+
+
+def document_preview_page(
+    request: HttpRequest, document: Any, *, side: str, reference: str
+) -> HttpResponse:
+    """The preview page of a case document, on the officer's side (``side="portal"``) or the
+    staff's (``"workbench"``); the caller found ``document`` through its side's selector."""
+    pk = document.pk
+    context = preview_context(
+        document.file,
+        name=document.original_name,
+        content_type=document.content_type,
+        page=page_number(request.GET.get("page")),
+        image_url=reverse(f"{side}-document-preview-image", args=[reference, pk]),
+    )
+    context.update(
+        {
+            "doc_type": document.doc_type,
+            "page_url": reverse(f"{side}-document-preview", args=[reference, pk]),
+            "download_url": reverse(f"{side}-document", args=[reference, pk]),
+            "back_url": reverse(f"{side}-case", args=[reference]),
+            "back_label": reference,
+        }
+    )
+    return render(request, "core/preview.html", context)

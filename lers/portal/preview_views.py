@@ -7,38 +7,19 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.urls import reverse
 
 from lers.cases.selectors import document_get_for_officer
 from lers.cases.services import document_preview_open
-from lers.core.downloads import preview_context, preview_image
+from lers.core.downloads import document_preview_page, preview_image
 from lers.core.preview import page_number
 
 
 @login_required
 def document_preview(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
-    page = page_number(request.GET.get("page"))
     document = document_preview_open(
         document=document_get_for_officer(request.user, reference, pk), by=request.user
     )
-    context = preview_context(
-        document.file,
-        name=document.original_name,
-        content_type=document.content_type,
-        page=page,
-        image_url=reverse("portal-document-preview-image", args=[reference, pk]),
-    )
-    context.update(
-        {
-            "doc_type": document.doc_type,
-            "page_url": reverse("portal-document-preview", args=[reference, pk]),
-            "download_url": reverse("portal-document", args=[reference, pk]),
-            "back_url": reverse("portal-case", args=[reference]),
-            "back_label": reference,
-        }
-    )
-    return render(request, "core/preview.html", context)
+    return document_preview_page(request, document, side="portal", reference=reference)
 
 
 @login_required

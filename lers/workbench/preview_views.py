@@ -14,33 +14,16 @@ from lers.agencies.selectors import access_proof_get_for_staff
 from lers.agencies.services import access_proof_preview_open
 from lers.cases.selectors import document_get_for_staff
 from lers.cases.services import document_preview_open
-from lers.core.downloads import preview_context, preview_image
+from lers.core.downloads import document_preview_page, preview_context, preview_image
 from lers.core.preview import page_number
 
 
 @login_required
 def document_preview(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
-    page = page_number(request.GET.get("page"))
     document = document_preview_open(
         document=document_get_for_staff(request.user, reference, pk), by=request.user
     )
-    context = preview_context(
-        document.file,
-        name=document.original_name,
-        content_type=document.content_type,
-        page=page,
-        image_url=reverse("workbench-document-preview-image", args=[reference, pk]),
-    )
-    context.update(
-        {
-            "doc_type": document.doc_type,
-            "page_url": reverse("workbench-document-preview", args=[reference, pk]),
-            "download_url": reverse("workbench-document", args=[reference, pk]),
-            "back_url": reverse("workbench-case", args=[reference]),
-            "back_label": reference,
-        }
-    )
-    return render(request, "core/preview.html", context)
+    return document_preview_page(request, document, side="workbench", reference=reference)
 
 
 @login_required
