@@ -171,6 +171,9 @@ MFA_FORMS = {"activate_totp": "lers.accounts.forms.StableActivateTOTPForm"}
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_ALLOW_UNVERIFIED_EMAIL = True  # addresses are proven by lers's own access-request code
 MFA_TOTP_ISSUER = env.str("LERS_TOTP_ISSUER", "lers")
+# One step either side of now (RFC 6238 section 5.2): a code typed as its 30 s end arrives
+# in the next step and still counts. Each code is still accepted once only.
+MFA_TOTP_TOLERANCE = env.int("LERS_TOTP_TOLERANCE", 1)
 # Never skip WebAuthn's origin check: browsers treat http://localhost as secure already (the
 # demo's passkeys work there; an IP address such as 127.0.0.1 cannot be a relying party).
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False

@@ -6,13 +6,14 @@ user per staff role, and an outsider with no role at all.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
 from django.db import connection, transaction
 from django.utils import translation
 
-from lers.accounts.mfa import totp_provision
+from lers.accounts.mfa import totp_code, totp_provision
 from lers.accounts.models import Role, User
 from lers.accounts.services import role_grant
 from lers.agencies.models import Agency, Officer
@@ -32,6 +33,13 @@ pytest_plugins = ["tests.actions.fixtures"]
 PASSWORD = "correct-horse-battery-staple"
 # Every persona has a second factor, as every real account must (X-01).
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def wrong_totp_code() -> str:
+    """A code of TOTP_SECRET's shape that no step inside the accepted window gives."""
+    now = time.time()
+    valid = {totp_code(TOTP_SECRET, now + step * 30) for step in range(-2, 3)}
+    return next(c for c in (str(d) * 6 for d in range(10)) if c not in valid)
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import time
 
 import pytest
 from django.core.cache import cache
@@ -18,7 +19,7 @@ from lers.agencies.models import Officer
 from lers.audit.models import AuditEvent
 from lers.core.errors import DomainError, NotPermitted
 from tests.api.conftest import Api, token_for
-from tests.conftest import PASSWORD, TOTP_SECRET
+from tests.conftest import PASSWORD, TOTP_SECRET, wrong_totp_code
 
 pytestmark = [pytest.mark.django_db, pytest.mark.req("X-11", "X-01")]
 
@@ -34,7 +35,7 @@ def make(user, **kwargs):
 
 def test_a_token_needs_a_current_second_factor_code_used_once(officer_a):
     with pytest.raises(NotPermitted, match="second-factor"):
-        make(officer_a, code="000000" if totp_code(TOTP_SECRET) != "000000" else "111111")
+        make(officer_a, code=wrong_totp_code())
     made = make(officer_a)
     with pytest.raises(NotPermitted, match="already used"):
         make(officer_a)  # the same code again: replayed
@@ -45,6 +46,17 @@ def test_a_token_needs_a_current_second_factor_code_used_once(officer_a):
     assert made.secret not in str(list(ApiToken.objects.values()))
     event = AuditEvent.objects.get(action="api.token_created")
     assert event.actor_id == officer_a.pk and made.secret not in str(event.payload)
+
+
+def test_a_code_from_the_step_just_ended_counts_an_older_one_does_not(officer_a):
+    """RFC 6238 section 5.2: one step of delay is allowed, so a code typed at the end of its
+    30 seconds is not refused for arriving in the next; two steps back is refused."""
+    old = totp_code(TOTP_SECRET, time.time() - 65)
+    if old in {totp_code(TOTP_SECRET, time.time() + s * 30) for s in (-1, 0, 1)}:
+        pytest.skip("the old step's code happens to equal a current one")
+    with pytest.raises(NotPermitted, match="wrong"):
+        make(officer_a, code=old)
+    assert make(officer_a, code=totp_code(TOTP_SECRET, time.time() - 30)).token.pk
 
 
 def test_scopes_follow_what_the_person_is(officer_a, analyst, outsider):
@@ -118,7 +130,7 @@ def test_nobody_revokes_another_persons_token(client, officer_a, officer_b):
 
 def test_wrong_codes_are_recorded_and_a_few_stop_token_making(officer_a):
     right = totp_code(TOTP_SECRET)
-    wrong = "000000" if right != "000000" else "111111"
+    wrong = wrong_totp_code()
     for _ in range(5):
         with pytest.raises(NotPermitted, match="wrong"):
             make(officer_a, code=wrong)
