@@ -42,7 +42,10 @@ _B58 = r"1-9A-HJ-NP-Za-km-z"
 _BECH = r"02-9ac-hj-np-zAC-HJ-NP-Z"
 
 _HEX0X_RE = re.compile(rf"(?<![{_A}])0[xX][0-9a-fA-F]{{36,70}}(?![{_A}])")
-_BARE_HEX_RE = re.compile(rf"(?<![{_A}:])(?:[0-9a-fA-F]{{64}}|41[0-9a-fA-F]{{40}})(?![{_A}])")
+# Not after "0:" (a TON raw address's workchain), but after a label's colon ("TXID:", "交易哈希：").
+_BARE_HEX_RE = re.compile(
+    rf"(?<![{_A}])(?<![0-9]:)(?:[0-9a-fA-F]{{64}}|41[0-9a-fA-F]{{40}})(?![{_A}])"
+)
 _TON_RAW_RE = re.compile(rf"(?<![{_A}-])-?\d{{1,2}}:[0-9a-fA-F]{{64}}(?![{_A}])")
 _TON_RE = re.compile(r"(?<![0-9A-Za-z_+/=-])[EUk0][Qf][A-Za-z0-9_+/-]{46}(?![0-9A-Za-z_+/=-])")
 _SEGWIT_RE = re.compile(

@@ -31,6 +31,43 @@ def test_chinese_label_and_fullwidth_colon():
     assert found.label == "钱包地址"
 
 
+TXID = "6fae" + "0123456789abcdef" * 3 + "0123456789ab"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"交易哈希：{TXID}",
+        f"交易ID:{TXID}",
+        f"TXID:{TXID}",
+        f"Transaction hash: {TXID}",
+        f"交易哈希：\n{TXID}",
+    ],
+)
+def test_a_txid_after_its_label_and_colon_is_found(text):
+    [found] = extract(text)
+    assert (found.kind, found.normalised) == ("tx_hash", TXID)
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        (f"充值地址：{EVM}", "充值地址"),
+        (f"提币地址:{TRON}", "提币地址"),
+        (f"地址：{BTC}", "地址"),
+        (f"交易哈希：{TXID}", "交易哈希"),
+    ],
+)
+def test_chinese_labels_of_addresses_and_txids(text, label):
+    [found] = extract(text)
+    assert found.valid and found.label == label
+
+
+def test_a_ton_raw_address_is_not_read_as_a_bare_hash():
+    [found] = extract("0:" + "ab" * 32)
+    assert found.kind == "address" and found.normalised.startswith("0:")
+
+
 def test_network_label_in_parentheses():
     [found] = extract(f"USDT (TRC20): {TRON}\n")
     assert found.label == "USDT (TRC20)"
