@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "lers.core",
+    "lers.exchange",
     "lers.accounts",
     "lers.audit",
     "lers.jobs",
@@ -344,6 +345,10 @@ LERS_EXCHANGE_DATABASE_URL = env.str(
 )
 # Which of the exchange's tables and columns hold each record (lers/exchange/mappings/*.toml).
 LERS_EXCHANGE_MAPPING = env.str("EXCHANGE_MAPPING", str(DEMO_MAPPING))
+# Seconds between the worker's refreshes of lers's index of the exchange's KYC names (names in
+# a request are searched there; before its first refresh, by a scan of the KYC table). 0: only
+# ``lers names index`` refreshes it.
+LERS_NAME_INDEX_REFRESH_SECONDS = env.int("LERS_NAME_INDEX_REFRESH_SECONDS", 3600, minimum=0)
 # How lers asks the exchange to act (freeze, release, legal hold, user notice): "demo" acts on
 # the demo exchange's tables; "webhook" POSTs signed JSON to the exchange's back office.
 LERS_EXCHANGE_ACTIONS = env.choice("EXCHANGE_ACTIONS", ["demo", "webhook"], "demo")

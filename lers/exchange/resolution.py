@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import Protocol
 
 from lers.exchange.names import NameForm, name_form, name_score
 from lers.exchange.source import DataSource, Row
@@ -57,7 +58,19 @@ class Resolution:
             found.append(match)
 
 
-def resolve(source: DataSource, queries: Iterable[Query]) -> Resolution:
+class NameFinder(Protocol):
+    """Where candidates for a name come from: lers's name index (``name_index.NameIndex``)."""
+
+    def candidates(self, form: NameForm, *, limit: int) -> list[tuple[str, int]]:
+        """(uid, accounts sharing that name), likeliest first, at most ``limit``."""
+        ...
+
+
+def resolve(
+    source: DataSource, queries: Iterable[Query], *, names: NameFinder | None = None
+) -> Resolution:
+    """Every query's candidate accounts. Names come from ``names`` (an index) when given,
+    else from one scan of the KYC table (every name of the request scored in one pass)."""
     by_kind: dict[str, list[Query]] = defaultdict(list)
     result = Resolution()
     for query in dict.fromkeys(queries):
@@ -72,7 +85,10 @@ def resolve(source: DataSource, queries: Iterable[Query]) -> Resolution:
     _txids(source, result, by_kind["txid"])
     _simple(source, result, by_kind["ip"], "logins", "ip", "logged in from IP")
     _simple(source, result, by_kind["device"], "devices", "device_id", "uses device")
-    _names(source, result, by_kind["name"])
+    if names is None:
+        _names(source, result, by_kind["name"])
+    else:
+        _names_indexed(source, result, by_kind["name"], names)
     for found in result.matches.values():
         found.sort(key=lambda m: (-m.score, m.uid))
     return result
@@ -236,18 +252,60 @@ def _names(source: DataSource, result: Resolution, queries: Sequence[Query]) -> 
                 if score >= NAME_THRESHOLD:
                     best[query].append((score, row))
     for query, scored in best.items():
-        scored.sort(key=lambda item: -item[0])
-        for score, row in scored[:NAME_CANDIDATES]:
-            shown = row["full_name"]
-            if row.get("full_name_local"):
-                shown = f"{shown} ({row['full_name_local']})"
-            result.add(
-                query,
-                Match(
-                    uid=str(row["uid"]),
-                    score=round(score, 1),
-                    exact=False,  # a name is never proof on its own: a person confirms
-                    evidence=f"KYC name {shown}, {score:.0f}% alike",
-                    record="kyc",
-                ),
+        _add_names(result, query, scored, {})
+
+
+def _add_names(
+    result: Resolution,
+    query: Query,
+    scored: list[tuple[float, Row]],
+    shared: dict[str, int],
+) -> None:
+    scored.sort(key=lambda item: (-item[0], str(item[1]["uid"])))
+    for score, row in scored[:NAME_CANDIDATES]:
+        shown = row["full_name"]
+        if row.get("full_name_local"):
+            shown = f"{shown} ({row['full_name_local']})"
+        evidence = f"KYC name {shown}, {score:.0f}% alike"
+        others = shared.get(str(row["uid"]), 1)
+        if others > 1:
+            evidence += f"; {others} accounts have this name"
+        result.add(
+            query,
+            Match(
+                uid=str(row["uid"]),
+                score=round(score, 1),
+                exact=False,  # a name is never proof on its own: a person confirms
+                evidence=evidence,
+                record="kyc",
+            ),
+        )
+
+
+def _names_indexed(
+    source: DataSource, result: Resolution, queries: Sequence[Query], finder: NameFinder
+) -> None:
+    """Candidates from the index, scored again on the exchange's live KYC names (a name
+    changed since the index's last refresh is judged as it is now)."""
+    if not queries or not source.has("kyc"):
+        return
+    wanted: dict[Query, tuple[NameForm, list[tuple[str, int]]]] = {}
+    for query in queries:
+        form = name_form(query.value)
+        wanted[query] = (form, finder.candidates(form, limit=NAME_CANDIDATES * 3))
+    uids = sorted({uid for _form, found in wanted.values() for uid, _n in found})
+    has_local = source.has("kyc", "full_name_local")
+    fields = ("uid", "full_name", "full_name_local") if has_local else ("uid", "full_name")
+    live = {str(row["uid"]): row for row in source.rows_where_in("kyc", "uid", uids, fields=fields)}
+    for query, (form, found) in wanted.items():
+        scored: list[tuple[float, Row]] = []
+        for uid, _shared in found:
+            row = live.get(uid)
+            if row is None:
+                continue  # the account is gone since the index was refreshed
+            score = name_score(
+                form, str(row["full_name"] or ""), str(row.get("full_name_local") or "")
             )
+            if score >= NAME_THRESHOLD:
+                scored.append((score, row))
+        _add_names(result, query, scored, dict(found))

@@ -92,6 +92,12 @@ class DataSource:
             statement = statement.where(self.column(record, "time") >= self._moment(since))
         yield from self._stream(statement, chunk_rows)
 
+    def count(self, record: str) -> int:
+        """How many rows ``record`` has (for a progress bar over a scan)."""
+        statement = sa.select(sa.func.count()).select_from(self._tables[record])
+        with self.engine.connect() as conn:
+            return int(conn.execute(statement).scalar() or 0)
+
     def count_of_accounts(
         self,
         record: str,

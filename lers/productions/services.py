@@ -38,9 +38,9 @@ from lers.cases.scope import Reach, approved_reach
 from lers.cases.services.access import lock_case, require_officer_on_case
 from lers.cases.services.verification import callback_before, callback_verified
 from lers.core.errors import GuardFailed, IllegalTransition, NotFound
-from lers.core.exchange import active_source
 from lers.core.mail import mail_render, mail_send
 from lers.core.policy import active_policy
+from lers.exchange.active import active_source
 from lers.jobs.services import job_enqueue
 from lers.productions.builder import Built, Scope, build_archive, count_rows, moment
 from lers.productions.cover import Letter

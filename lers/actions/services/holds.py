@@ -46,9 +46,9 @@ from lers.cases.services.access import lock_case, require_case_worker
 from lers.cases.services.requests import EXTENSION
 from lers.cases.services.verification import callback_before
 from lers.core.errors import DomainError, ExtensionNeedsRequest, GuardFailed, IllegalTransition
-from lers.core.exchange import active_source
 from lers.core.policy import active_policy
 from lers.exchange.actions import HOLD, RELEASE_HOLD, Outcome
+from lers.exchange.active import active_source
 from lers.exchange.source import DataSource, text_of
 from lers.jobs.services import job_enqueue
 

@@ -25,8 +25,8 @@ from lers.cases.models import Case
 from lers.cases.notifications import staff_holding
 from lers.cases.services.access import lock_case, require_case_worker
 from lers.core.errors import DomainError
-from lers.core.exchange import active_source
 from lers.core.mail import mail_enqueue
+from lers.exchange.active import active_source
 from lers.exchange.watchlist import screen, watch_key
 
 

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from lers.accounts.models import User
 from lers.audit.services import audit_record
 from lers.cases.models import Case, Entity, Service, SubjectMatch
-from lers.core.exchange import active_source
 from lers.core.policy import active_policy
+from lers.exchange.active import active_source
 
 
 @dataclass(frozen=True)

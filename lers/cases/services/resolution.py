@@ -17,8 +17,8 @@ from lers.cases.lifecycle import WORKING
 from lers.cases.models import Case, SubjectMatch, Target
 from lers.cases.services.access import lock_case, require_case_worker
 from lers.core.errors import DomainError, IllegalTransition
-from lers.core.exchange import active_source
 from lers.core.text import clean_text
+from lers.exchange.active import active_name_finder, active_source
 from lers.exchange.resolution import Query, resolve
 
 # Target kinds the exchange's records can answer (the same names as lers.exchange's queries).
@@ -47,7 +47,8 @@ def case_resolve_targets(*, case: Case, by: User) -> dict[int, int]:
         return {}
     queries = {target.pk: _query(target) for target in pending}
     # The read happens outside any transaction of lers's: it is another database.
-    result = resolve(active_source(), [q for q in queries.values() if q is not None])
+    finder = active_name_finder()
+    result = resolve(active_source(), [q for q in queries.values() if q is not None], names=finder)
     counts: dict[int, int] = {}
     with transaction.atomic():
         lock_case(case)
@@ -80,6 +81,11 @@ def case_resolve_targets(*, case: Case, by: User) -> dict[int, int]:
                     "memo": query.memo,
                     "candidates": [m.uid for m in matches],
                     "none_found": not matches,
+                    **(
+                        {"names_by": "index" if finder is not None else "scan"}
+                        if query.kind == "name"
+                        else {}
+                    ),
                 },
             )
     return counts
