@@ -27,6 +27,8 @@ from lers.cases.services.entities import entities_sync
 from lers.core.policy import active_policy
 from lers.demo import exchange as demo_exchange
 from lers.demo.exchange import ExchangeSummary, build_demo_exchange
+from lers.exchange.active import active_digest, active_source
+from lers.exchange.name_index import index_ready, names_refresh
 
 STAFF = [
     ("analyst", "Ana Analyst", [Role.INTAKE_ANALYST]),
@@ -284,6 +286,9 @@ def demo_seed(*, password: str, exchange_users: int = 2000, seed: int = 7) -> De
     summary.exchange = build_demo_exchange(
         settings.LERS_EXCHANGE_DATABASE_URL, users_count=exchange_users, seed=seed
     )
+    # Names in requests are searched in lers's index of the exchange's KYC names.
+    if summary.exchange.created or index_ready(active_digest()) is None:
+        names_refresh(active_source(), digest=active_digest())
     with transaction.atomic():
         entities_sync(by=None)
         staff: dict[str, User] = {}

@@ -15,6 +15,7 @@ class IndexedName(models.Model):
     Thousands of accounts may share it; it is scored once per search."""
 
     key = models.CharField(max_length=400, unique=True)
+    accounts = models.PositiveIntegerField(default=0)  # how many accounts hold it (at refresh)
 
     def __str__(self) -> str:
         return self.key

@@ -16,7 +16,10 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from django.db import connection, transaction
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+from rapidfuzz import fuzz, process
 
 from lers.exchange.models import IndexedName, NameHolder, NameIndexRun
 from lers.exchange.names import NameForm, latin_score, name_keys
@@ -27,6 +30,7 @@ CHUNK = 5_000
 # Keys the trigram search hands to the scorer, and the least a key must score there to be
 # read further (the final score, on the exchange's live names, decides what is shown).
 SIMILAR_KEYS = 1_000
+PRESCORED = 100
 KEY_THRESHOLD = 70.0
 
 
@@ -68,6 +72,8 @@ def names_refresh(
                 progress(len(seen), total)
     removed = _remove_unseen(seen)
     IndexedName.objects.filter(holders__isnull=True).delete()
+    if added or changed or removed:
+        _count_holders()
     run.finished_at = timezone.now()
     run.accounts = len(seen)
     run.names = IndexedName.objects.count()
@@ -121,6 +127,19 @@ def _write_chunk(wanted: dict[str, tuple[str, str]]) -> tuple[int, int]:
     return added, changed
 
 
+def _count_holders() -> None:
+    """Each name's number of accounts (a search shows it, and prefers the commoner of two
+    equally alike names: "J. Smith" is likelier James than Jethro)."""
+    holders = (
+        NameHolder.objects.filter(name=OuterRef("pk"))
+        .order_by()
+        .values("name")
+        .annotate(n=Count("uid"))
+        .values("n")
+    )
+    IndexedName.objects.update(accounts=Coalesce(Subquery(holders), 0))
+
+
 def _key_ids(keys: set[str]) -> dict[str, int]:
     keys = {key[:400] for key in keys}
     ids = dict(IndexedName.objects.filter(key__in=keys).values_list("key", "pk"))
@@ -151,15 +170,16 @@ def index_ready(digest: str) -> NameIndexRun | None:
     return run if run is not None and run.source == digest else None
 
 
-def _similar_keys(key: str, limit: int) -> list[str]:
-    """The indexed keys most like ``key`` by shared trigrams, best first."""
+def _similar_keys(key: str, limit: int) -> list[tuple[int, str, int]]:
+    """The indexed names most like ``key`` by shared trigrams, best first: (id, key,
+    accounts)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # The % operator (GIN-indexed) keeps keys above the similarity threshold; a low
             # one, because a typo in a short name ("li fnag") shares few trigrams.
             cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', '0.2', false)")
             cursor.execute(
-                "SELECT key FROM exchange_indexedname WHERE key %% %s "
+                "SELECT id, key, accounts FROM exchange_indexedname WHERE key %% %s "
                 "ORDER BY similarity(key, %s) DESC, key LIMIT %s",
                 [key, key, limit],
             )
@@ -167,16 +187,19 @@ def _similar_keys(key: str, limit: int) -> list[str]:
             trigrams = dict.fromkeys(key[i : i + 3] for i in range(len(key) - 2))
             match = " OR ".join('"' + t.replace('"', '""') + '"' for t in trigrams)
             cursor.execute(
-                "SELECT key FROM exchange_indexedname_fts WHERE exchange_indexedname_fts "
-                "MATCH %s ORDER BY rank LIMIT %s",
+                "SELECT n.id, n.key, n.accounts FROM exchange_indexedname n JOIN ("
+                "SELECT rowid, rank FROM exchange_indexedname_fts WHERE "
+                "exchange_indexedname_fts MATCH %s ORDER BY rank LIMIT %s) f ON f.rowid = n.id "
+                "ORDER BY f.rank",
                 [match, limit],
             )
         else:  # too short for trigrams (or another database): the key itself
             cursor.execute(
-                "SELECT key FROM exchange_indexedname WHERE key = %s OR key LIKE %s LIMIT %s",
+                "SELECT id, key, accounts FROM exchange_indexedname "
+                "WHERE key = %s OR key LIKE %s LIMIT %s",
                 [key, f"{key} %", limit],
             )
-        return [row[0] for row in cursor.fetchall()]
+        return [(int(i), str(k), int(n)) for i, k, n in cursor.fetchall()]
 
 
 class NameIndex:
@@ -184,25 +207,31 @@ class NameIndex:
 
     def candidates(self, form: NameForm, *, limit: int) -> list[tuple[str, int]]:
         """Accounts whose indexed name is like ``form``: (uid, how many accounts share that
-        name), the likeliest names first, at most ``limit`` accounts."""
+        name), the likeliest names first (the commoner of two equally alike), at most
+        ``limit`` accounts."""
         if not form.key:
             return []
+        similar = _similar_keys(form.key, SIMILAR_KEYS)
+        # A first cut in C (rapidfuzz), then lers's own score on the few left.
+        keys = [key for _id, key, _n in similar]
+        first = process.extract(
+            form.key, keys, scorer=fuzz.token_sort_ratio, limit=PRESCORED, score_cutoff=40
+        )
         scored = sorted(
             (
-                (latin_score(form.words, tuple(key.split())), key)
-                for key in _similar_keys(form.key, SIMILAR_KEYS)
+                (latin_score(form.words, tuple(similar[i][1].split())), similar[i])
+                for _key, _score, i in first
             ),
-            key=lambda item: (-item[0], item[1]),
+            key=lambda item: (-item[0], -item[1][2], item[1][1]),
         )
         found: list[tuple[str, int]] = []
-        taken: set[str] = set()
-        for score, key in scored:
+        # A few accounts of each name, so that the names as alike as the best one are all
+        # seen (the evidence says how many more share a name).
+        each = max(limit // 5, 1)
+        for score, (name_id, _key, accounts) in scored:
             if score < KEY_THRESHOLD or len(found) >= limit:
                 break
-            holders = NameHolder.objects.filter(name__key=key)
-            shared = holders.values("uid").distinct().count()
-            for uid in holders.order_by("uid").values_list("uid", flat=True)[: limit - len(found)]:
-                if uid not in taken:
-                    taken.add(uid)
-                    found.append((uid, shared))
-        return found
+            holders = NameHolder.objects.filter(name_id=name_id).order_by("uid")
+            for uid in holders.values_list("uid", flat=True)[: min(each, limit - len(found))]:
+                found.append((uid, accounts))
+        return list(dict(found).items())

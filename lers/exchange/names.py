@@ -125,9 +125,9 @@ def latin_score(query: tuple[str, ...], candidate: tuple[str, ...]) -> float:
     shared = set(query) & set(candidate)
     if len(shared) >= 2:
         best = max(best, 0.9 * fuzz.token_set_ratio(" ".join(query), " ".join(candidate)))
-    # Initials give less certainty than the words they stand for.
+    # An initial gives less certainty than the word it stands for.
     if initials:
-        best = min(best, 90.0)
+        best *= 0.9
     return float(best)
 
 

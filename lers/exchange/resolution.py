@@ -90,7 +90,8 @@ def resolve(
     else:
         _names_indexed(source, result, by_kind["name"], names)
     for found in result.matches.values():
-        found.sort(key=lambda m: (-m.score, m.uid))
+        # best first; names keep the order _add_names gave equally alike ones
+        found.sort(key=lambda m: (-m.score, "" if m.record == "kyc" else m.uid))
     return result
 
 
@@ -261,7 +262,20 @@ def _add_names(
     scored: list[tuple[float, Row]],
     shared: dict[str, int],
 ) -> None:
+    # Best first; among equally alike, one account of each name before a second of any (the
+    # reviewer sees James, Jack and Jessica Smith for "J. Smith", not three James Smiths),
+    # the commoner name first (shared: accounts per name, from the index).
     scored.sort(key=lambda item: (-item[0], str(item[1]["uid"])))
+    seen: dict[tuple[str, str], int] = defaultdict(int)
+    ranked = []
+    for score, row in scored:
+        name = (str(row["full_name"] or ""), str(row.get("full_name_local") or ""))
+        ranked.append(
+            (-score, seen[name], -shared.get(str(row["uid"]), 1), str(row["uid"]), score, row)
+        )
+        seen[name] += 1
+    ranked.sort(key=lambda item: item[:4])
+    scored = [(item[4], item[5]) for item in ranked]
     for score, row in scored[:NAME_CANDIDATES]:
         shown = row["full_name"]
         if row.get("full_name_local"):
