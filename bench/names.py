@@ -190,6 +190,7 @@ def main() -> None:
     parser.add_argument("--accounts", type=int, default=200, help="accounts the names come from")
     parser.add_argument("--baseline-names", type=int, default=5)
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--no-sqlite", action="store_true")
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.backend:
@@ -226,6 +227,8 @@ def main() -> None:
     for env in backends.values():
         build(env["EXCHANGE_DATABASE_URL"], args.users, args.transfers_per_user, args.seed)
     print("\nname search (target: 50 names < 1 s, top-3 recall >= 95%)")
+    if args.no_sqlite:
+        backends.pop("sqlite")
     for backend, env in backends.items():
         command = [sys.executable, __file__, "--backend", backend]
         command += ["--users", str(args.users), "--seed", str(args.seed)]

@@ -12,8 +12,8 @@ services the portal and the workbench call:
 The baseline, in the same run: the same resolution with names found by a scan of the KYC
 table (lers before its name index), timed on the same queries.
 
-lers's database is a fresh demo deployment (``demo_seed`` over the same exchange) with its name
-index built; SQLite, and PostgreSQL for both databases.
+lers's database is a demo deployment (``demo_seed`` over the same exchange) with its name index
+built, kept in var/bench/ (SQLite) and lers_bench_triage_<users> (PostgreSQL) for the next run.
 
 Usage:
   python bench/triage.py                      # 1M users, SQLite and PostgreSQL
@@ -213,6 +213,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--no-sqlite", action="store_true")
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.backend:
@@ -222,7 +223,7 @@ def main() -> None:
 
     bench = REPO / "var" / "bench"
     bench.mkdir(parents=True, exist_ok=True)
-    run_id = f"{os.getpid()}"
+    run_id = str(args.users)  # kept for the next run: the name index is built once
     backends = {
         "sqlite": {
             "EXCHANGE_DATABASE_URL": f"sqlite:///{bench / f'exchange-{args.users}.sqlite3'}",
@@ -240,7 +241,11 @@ def main() -> None:
                 sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": exchange}
             ).first():
                 conn.execute(sa.text(f'CREATE DATABASE "{exchange}"'))
-            conn.execute(sa.text(f'CREATE DATABASE "lers_bench_triage_{run_id}"'))
+            if not conn.execute(
+                sa.text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                {"n": f"lers_bench_triage_{run_id}"},
+            ).first():
+                conn.execute(sa.text(f'CREATE DATABASE "lers_bench_triage_{run_id}"'))
         backends["postgresql"] = {
             "EXCHANGE_DATABASE_URL": f"{PG}/lers_bench_exchange_{args.users}",
             "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/lers_bench_triage_{run_id}",
@@ -248,19 +253,16 @@ def main() -> None:
     for env in backends.values():
         build(env["EXCHANGE_DATABASE_URL"], args.users, 10, args.seed)
     print(f"\ntriage of one request on {args.users:,} users")
-    try:
-        for backend, env in backends.items():
-            command = [sys.executable, __file__, "--backend", backend]
-            command += ["--users", str(args.users), "--seed", str(args.seed)]
-            environment = {**os.environ, **env, "DJANGO_SETTINGS_MODULE": "lers.settings"}
-            environment["LERS_DATA_DIR"] = str(bench / f"data-{run_id}")
-            subprocess.run(command, check=True, env=environment)
-    finally:
-        (bench / f"lers-triage-{run_id}.sqlite3").unlink(missing_ok=True)
-        if admin is not None:
-            with admin.connect() as conn:
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "lers_bench_triage_{run_id}"'))
-            admin.dispose()
+    if admin is not None:
+        admin.dispose()
+    if args.no_sqlite:
+        backends.pop("sqlite")
+    for backend, env in backends.items():
+        command = [sys.executable, __file__, "--backend", backend]
+        command += ["--users", str(args.users), "--seed", str(args.seed)]
+        environment = {**os.environ, **env, "DJANGO_SETTINGS_MODULE": "lers.settings"}
+        environment["LERS_DATA_DIR"] = str(bench / f"data-{run_id}")
+        subprocess.run(command, check=True, env=environment)
 
 
 if __name__ == "__main__":

@@ -233,10 +233,9 @@ def _simple(
 
 
 def _names(source: DataSource, result: Resolution, queries: Sequence[Query]) -> None:
-    """Scores every KYC name against every queried name in one pass over the table.
-
-    A full scan: names cannot be looked up by an index across scripts and spellings. Every
-    name of a case is scored in the same pass, so a case costs one scan, whatever it names.
+    """Scores every KYC name against every queried name in one pass over the table: what
+    triage does before lers's name index is built (``name_index``). Every name of a case is
+    scored in the same pass, so a case costs one scan, whatever it names.
     """
     if not queries or not source.has("kyc"):
         return
@@ -244,14 +243,18 @@ def _names(source: DataSource, result: Resolution, queries: Sequence[Query]) -> 
     has_local = source.has("kyc", "full_name_local")
     fields = ("uid", "full_name", "full_name_local") if has_local else ("uid", "full_name")
     best: dict[Query, list[tuple[float, Row]]] = defaultdict(list)
+    # Names repeat (thousands of accounts share one): each distinct name is scored once.
+    scored_names: dict[tuple[str, str], list[tuple[Query, float]]] = {}
     for chunk in source.scan("kyc", fields):
         for row in chunk:
-            full_name = str(row["full_name"] or "")
-            local = str(row.get("full_name_local") or "")
-            for query, form in forms:
-                score = name_score(form, full_name, local)
-                if score >= NAME_THRESHOLD:
-                    best[query].append((score, row))
+            names = (str(row["full_name"] or ""), str(row.get("full_name_local") or ""))
+            hits = scored_names.get(names)
+            if hits is None:
+                hits = [(query, name_score(form, *names)) for query, form in forms]
+                hits = [(query, score) for query, score in hits if score >= NAME_THRESHOLD]
+                scored_names[names] = hits
+            for query, score in hits:
+                best[query].append((score, row))
     for query, scored in best.items():
         _add_names(result, query, scored, {})
 

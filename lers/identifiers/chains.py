@@ -211,7 +211,8 @@ def cashaddr_address(value: str) -> Verdict | None:
             continue
         if decoded.type not in (0, 1):
             return invalid(ADDRESS, value, f"undefined CashAddr type {decoded.type}", "cashaddr")
-        normalised = codecs.cashaddr_encode(decoded.prefix, decoded.type, decoded.hash)
+        # The canonical spelling: its prefix, in lower case (what encoding it again would give)
+        normalised = f"{decoded.prefix}:{value.lower().rpartition(':')[2]}"
         format_ = "p2pkh" if decoded.type == 0 else "p2sh"
         notes = () if len(decoded.hash) in (20, 32) else ("non-standard hash size",)
         network = _CASHADDR_PREFIXES[decoded.prefix]
@@ -233,7 +234,7 @@ def eip55(address_hex: str) -> str:
     lower = address_hex.lower()
     digest = codecs.keccak256(lower.encode()).hex()
     return "0x" + "".join(
-        c.upper() if int(h, 16) >= 8 else c for c, h in zip(lower, digest[:40], strict=True)
+        c.upper() if h in "89abcdef" else c for c, h in zip(lower, digest[:40], strict=True)
     )
 
 

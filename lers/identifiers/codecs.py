@@ -1,6 +1,7 @@
 """Encoding primitives the chain rules are built on.
 
-Base58 itself comes from the ``base58`` package and Keccak-256 from ``pycryptodome``; bech32 /
+Base58 is encoded by the ``base58`` package and decoded here (a group of characters at a time:
+it is the hot path of every check), Keccak-256 comes from ``pycryptodome``; bech32 /
 bech32m (BIP-173, BIP-350), CashAddr, Monero's block base58 and TON's CRC16 are written here from
 their specifications because each is a few lines and we need to know *why* a string fails (the
 reason is shown to an officer), which the packages do not say.
@@ -32,12 +33,41 @@ def sha256d(data: bytes) -> bytes:
     return hashlib.sha256(hashlib.sha256(data).digest()).digest()
 
 
+_B58_DIGITS = {
+    alphabet: {c: i for i, c in enumerate(alphabet.decode())}
+    for alphabet in (BITCOIN_ALPHABET, XRP_ALPHABET)
+}
+
+
+def _b58_bytes(text: str, alphabet: bytes) -> bytes:
+    """Base58 to bytes (the caller has checked every character is in ``alphabet``): ten
+    characters at a time in small integers, then one big-integer step per group."""
+    index = _B58_DIGITS[alphabet]
+    number = 0
+    for start in range(0, len(text), 10):
+        group = text[start : start + 10]
+        value = 0
+        for char in group:
+            value = value * 58 + index[char]
+        number = number * 58 ** len(group) + value
+    zeros = len(text) - len(text.lstrip(chr(alphabet[0])))
+    return b"\0" * zeros + number.to_bytes((number.bit_length() + 7) // 8, "big")
+
+
+def _b58_bad(text: str, alphabet: bytes) -> str | None:
+    """The first character of ``text`` that is not in ``alphabet``, or None."""
+    index = _B58_DIGITS[alphabet]
+    if set(text) <= index.keys():
+        return None
+    return next(c for c in text if c not in index)
+
+
 def b58check_decode(text: str, alphabet: bytes = BITCOIN_ALPHABET) -> bytes:
     """Payload of a Base58Check string (version bytes included, checksum removed)."""
-    bad = [c for c in text if c.encode() not in alphabet]
-    if bad:
-        raise CodecError(f"invalid Base58 character {bad[0]!r}")
-    raw = base58.b58decode(text.encode(), alphabet=alphabet)
+    bad = _b58_bad(text, alphabet)
+    if bad is not None:
+        raise CodecError(f"invalid Base58 character {bad!r}")
+    raw = _b58_bytes(text, alphabet)
     if len(raw) < 5:
         raise CodecError("too short for Base58Check")
     payload, check = raw[:-4], raw[-4:]
@@ -51,10 +81,10 @@ def b58check_encode(payload: bytes, alphabet: bytes = BITCOIN_ALPHABET) -> str:
 
 
 def b58decode(text: str) -> bytes:
-    bad = [c for c in text if c not in B58_CHARS]
-    if bad:
-        raise CodecError(f"invalid Base58 character {bad[0]!r}")
-    return base58.b58decode(text.encode())
+    bad = _b58_bad(text, BITCOIN_ALPHABET)
+    if bad is not None:
+        raise CodecError(f"invalid Base58 character {bad!r}")
+    return _b58_bytes(text, BITCOIN_ALPHABET)
 
 
 # --- bech32 / bech32m (BIP-173, BIP-350) -------------------------------------------------------
@@ -69,14 +99,27 @@ class Encoding(Enum):
     BECH32M = 0x2BC830A3
 
 
+def _xor_table(generators: tuple[int, ...]) -> tuple[int, ...]:
+    """For each 5-bit value, the XOR of the generators its bits select (BIP-173's inner loop,
+    done once)."""
+    table = []
+    for top in range(32):
+        value = 0
+        for i, generator in enumerate(generators):
+            if (top >> i) & 1:
+                value ^= generator
+        table.append(value)
+    return tuple(table)
+
+
+_BECH32_TABLE = _xor_table(_BECH32_GEN)
+
+
 def _bech32_polymod(values: list[int]) -> int:
     chk = 1
+    table = _BECH32_TABLE
     for v in values:
-        top = chk >> 25
-        chk = (chk & 0x1FFFFFF) << 5 ^ v
-        for i in range(5):
-            if (top >> i) & 1:
-                chk ^= _BECH32_GEN[i]
+        chk = ((chk & 0x1FFFFFF) << 5 ^ v) ^ table[chk >> 25]
     return chk
 
 
@@ -93,7 +136,7 @@ class Bech32:
 
 def bech32_decode(text: str) -> Bech32:
     """Decode any bech32/bech32m string (no segwit rules); reasons follow BIP-173's list."""
-    if any(ord(c) < 33 or ord(c) > 126 for c in text):
+    if text and (min(text) < "!" or max(text) > "~"):
         raise CodecError("character out of range for bech32")
     if text.lower() != text and text.upper() != text:
         raise CodecError("mixed-case bech32 string")
@@ -124,28 +167,30 @@ def bech32_encode(hrp: str, data: list[int], encoding: Encoding) -> str:
     return hrp + "1" + "".join(BECH32_CHARSET[d] for d in data + checksum)
 
 
+_BITS = {width: tuple(format(v, f"0{width}b") for v in range(1 << width)) for width in (5, 8)}
+_FROM_BITS = {width: {text: v for v, text in enumerate(_BITS[width])} for width in (5,)}
+
+
 def convertbits(data: tuple[int, ...] | bytes, frombits: int, tobits: int, pad: bool) -> bytes:
-    """Regroup bits; without ``pad``, leftover bits must be fewer than ``frombits`` and zero."""
-    acc = 0
-    bits = 0
-    out: list[int] = []
-    maxv = (1 << tobits) - 1
-    for value in data:
-        if value < 0 or value >> frombits:
-            raise CodecError("value out of range")
-        acc = (acc << frombits) | value
-        bits += frombits
-        while bits >= tobits:
-            bits -= tobits
-            out.append((acc >> bits) & maxv)
+    """Regroup bits (5 ↔ 8); without ``pad``, leftover bits must be fewer than ``frombits``
+    and zero. Done on a string of bits: C joins and parses it, no loop per bit group here."""
+    if data and (min(data) < 0 or max(data) >> frombits):
+        raise CodecError("value out of range")
+    bits = "".join(map(_BITS[frombits].__getitem__, data))
+    leftover = len(bits) % tobits
     if pad:
-        if bits:
-            out.append((acc << (tobits - bits)) & maxv)
-    elif bits >= frombits:
+        if leftover:
+            bits += "0" * (tobits - leftover)
+    elif leftover >= frombits:
         raise CodecError("invalid padding (too many leftover bits)")
-    elif (acc << (tobits - bits)) & maxv:
-        raise CodecError("invalid padding (non-zero leftover bits)")
-    return bytes(out)
+    elif leftover:
+        if "1" in bits[-leftover:]:
+            raise CodecError("invalid padding (non-zero leftover bits)")
+        bits = bits[:-leftover]
+    if tobits == 8:
+        return int(bits, 2).to_bytes(len(bits) // 8, "big") if bits else b""
+    groups = _FROM_BITS[tobits]
+    return bytes(groups[bits[i : i + tobits]] for i in range(0, len(bits), tobits))
 
 
 # --- CashAddr (Bitcoin Cash) ---------------------------------------------------------------------
@@ -154,14 +199,14 @@ _CASHADDR_GEN = (0x98F2BC8E61, 0x79B76D99E2, 0xF33E5FB3C4, 0xAE2EABE2A8, 0x1E4F4
 CASHADDR_SIZES = {0: 20, 1: 24, 2: 28, 3: 32, 4: 40, 5: 48, 6: 56, 7: 64}
 
 
+_CASHADDR_TABLE = _xor_table(_CASHADDR_GEN)
+
+
 def _cashaddr_polymod(values: list[int]) -> int:
     c = 1
+    table = _CASHADDR_TABLE
     for d in values:
-        c0 = c >> 35
-        c = ((c & 0x07FFFFFFFF) << 5) ^ d
-        for i in range(5):
-            if (c0 >> i) & 1:
-                c ^= _CASHADDR_GEN[i]
+        c = (((c & 0x07FFFFFFFF) << 5) ^ d) ^ table[c >> 35]
     return c ^ 1
 
 

@@ -60,8 +60,11 @@ _EMAIL_RE = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:
 _IPV4_RE = re.compile(r"(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?!\.?\d)")
 _IPV6_RE = re.compile(rf"(?<![{_A}:])(?:[0-9A-Fa-f]{{0,4}}:){{2,7}}[0-9A-Fa-f]{{0,4}}(?![{_A}:])")
 _PHONE_RE = re.compile(rf"(?<![{_A}.+_-])\+?\d[\d ()\-.]{{5,20}}\d(?![{_A}])")
+# "destination tag", "dest. tag", "memo", "tag", 标签, 备注, 目标标签, then the value. It starts
+# with a character class, so the engine skips quickly to where one of those words can begin.
 _MEMO_RE = re.compile(
-    r"(?i)(?:destination\s*tag|dest\.?\s*tag|memo|tag|标签|备注|目标标签)\s*"
+    r"[DdMmTt标备目](?:(?<=[Dd])(?i:est(?:ination)?\.?\s*tag)|(?<=[Mm])(?i:emo)|(?<=[Tt])(?i:ag)"
+    r"|(?<=标)签|(?<=备)注|(?<=目)标标签)\s*"
     r"(?:[:#=]\s*([0-9A-Za-z_-]{1,64})|(\d{1,20}))(?![0-9A-Za-z])"
 )
 _LINE_BREAK_RE = re.compile(rf"(?<=[{_A}])[ \t]*-?\r?\n[ \t]*(?=[{_A}])")
@@ -92,8 +95,22 @@ class _Text:
         return self.origin[start], self.origin[end - 1] + 1
 
 
+_WIDE_RE = re.compile("[" + "".join(map(chr, _ONE_TO_ONE)) + "]")
+_WIDE = {chr(wide): chr(narrow) for wide, narrow in _ONE_TO_ONE.items()}
+
+
+def _memo_hinted(text: str) -> bool:
+    """Whether the text has a word a memo or tag follows (the memo search is the slowest)."""
+    if "标签" in text or "备注" in text:
+        return True
+    low = text.lower()
+    return "tag" in low or "memo" in low
+
+
 def _normalise(text: str) -> _Text:
-    mapped = text.translate(_ONE_TO_ONE)
+    # A substitution, not str.translate: translate looks every character up, and most of a
+    # letter (Chinese, English) maps to itself.
+    mapped = _WIDE_RE.sub(lambda m: _WIDE[m.group()], text)
     if not _DROPPED_RE.search(mapped):
         return _Text(mapped, None)
     chars = []
@@ -137,6 +154,7 @@ _cache = functools.lru_cache(maxsize=8192)
 _email_verdict = _cache(contact.email)
 _ip_verdict = _cache(contact.ip)
 _phone_verdict = _cache(contact.phone)
+_hex_verdict = _cache(rules.hex_prefixed)
 
 
 @_cache
@@ -152,14 +170,15 @@ def _base58_verdict(token: str) -> Verdict | None:
 
 
 Candidate = tuple[int, int, Verdict]
-Finder = Callable[[str], Iterator[Candidate]]
+# A finder looks for one kind of identifier in text[pos:endpos] (lookbehinds see before pos).
+Finder = Callable[[str, int, int], Iterator[Candidate]]
 
 
 def _from_rule(pattern: re.Pattern[str], rule: rules.Rule) -> Finder:
     rule = _cache(rule)
 
-    def find(text: str) -> Iterator[Candidate]:
-        for m in pattern.finditer(text):
+    def find(text: str, pos: int, endpos: int) -> Iterator[Candidate]:
+        for m in pattern.finditer(text, pos, endpos):
             verdict = rule(m.group())
             if verdict is not None:
                 yield m.start(), m.end(), verdict
@@ -167,17 +186,17 @@ def _from_rule(pattern: re.Pattern[str], rule: rules.Rule) -> Finder:
     return find
 
 
-def _hex0x(text: str) -> Iterator[Candidate]:
-    for m in _HEX0X_RE.finditer(text):
+def _hex0x(text: str, pos: int, endpos: int) -> Iterator[Candidate]:
+    for m in _HEX0X_RE.finditer(text, pos, endpos):
         digits = len(m.group()) - 2
         if 38 <= digits <= 42 or 62 <= digits <= 66:
-            verdict = rules.hex_prefixed(m.group())
+            verdict = _hex_verdict(m.group())
             if verdict is not None:
                 yield m.start(), m.end(), verdict
 
 
-def _base58(text: str) -> Iterator[Candidate]:
-    for m in _BASE58_RE.finditer(text):
+def _base58(text: str, pos: int, endpos: int) -> Iterator[Candidate]:
+    for m in _BASE58_RE.finditer(text, pos, endpos):
         token = m.group()
         verdict = _base58_verdict(token)
         if verdict is None:
@@ -199,23 +218,23 @@ def _best(*verdicts: Verdict | None) -> Verdict | None:
     return present[0] if present else None
 
 
-def _email(text: str) -> Iterator[Candidate]:
-    for m in _EMAIL_RE.finditer(text):
+def _email(text: str, pos: int, endpos: int) -> Iterator[Candidate]:
+    for m in _EMAIL_RE.finditer(text, pos, endpos):
         value = m.group().rstrip(".-")
         verdict = _email_verdict(value)
         if verdict is not None:
             yield m.start(), m.start() + len(value), verdict
 
 
-def _ipv4(text: str) -> Iterator[Candidate]:
-    for m in _IPV4_RE.finditer(text):
+def _ipv4(text: str, pos: int, endpos: int) -> Iterator[Candidate]:
+    for m in _IPV4_RE.finditer(text, pos, endpos):
         verdict = _ip_verdict(m.group())
         if verdict is not None:
             yield m.start(), m.end(), verdict
 
 
-def _ipv6(text: str) -> Iterator[Candidate]:
-    for m in _IPV6_RE.finditer(text):
+def _ipv6(text: str, pos: int, endpos: int) -> Iterator[Candidate]:
+    for m in _IPV6_RE.finditer(text, pos, endpos):
         value = m.group()
         if value.count(":") < 3 and "::" not in value:
             continue
@@ -225,8 +244,8 @@ def _ipv6(text: str) -> Iterator[Candidate]:
 
 
 def _phone(region: str | None) -> Finder:
-    def find(text: str) -> Iterator[Candidate]:
-        for m in _PHONE_RE.finditer(text):
+    def find(text: str, pos: int, endpos: int) -> Iterator[Candidate]:
+        for m in _PHONE_RE.finditer(text, pos, endpos):
             value = m.group()
             digits = sum(c.isdigit() for c in value)
             if not 7 <= digits <= 15:
@@ -239,8 +258,8 @@ def _phone(region: str | None) -> Finder:
     return find
 
 
-def _memo(text: str) -> Iterator[Candidate]:
-    for m in _MEMO_RE.finditer(text):
+def _memo(text: str, pos: int, endpos: int) -> Iterator[Candidate]:
+    for m in _MEMO_RE.finditer(text, pos, endpos):
         group = 1 if m.group(1) is not None else 2
         value = m.group(group)
         if group == 1 and not value.isdigit() and not any(c.isdigit() for c in value):
@@ -268,8 +287,8 @@ def _labelled_uid(pattern: str, label: str | None) -> Finder:
     case number and phone number of the right length; a label says the digits are a UID."""
     compiled = _uid_label_re((*UID_LABELS, *((label,) if label else ())))
 
-    def find(text: str) -> Iterator[Candidate]:
-        for m in compiled.finditer(text):
+    def find(text: str, pos: int, endpos: int) -> Iterator[Candidate]:
+        for m in compiled.finditer(text, pos, endpos):
             verdict = contact.user_id(m.group(1), pattern)
             if verdict is not None:
                 yield m.start(1), m.end(1), verdict
@@ -280,8 +299,8 @@ def _labelled_uid(pattern: str, label: str | None) -> Finder:
 def _uid(pattern: str) -> Finder:
     compiled = re.compile(rf"(?<![{_A}])(?:{pattern})(?![{_A}])")
 
-    def find(text: str) -> Iterator[Candidate]:
-        for m in compiled.finditer(text):
+    def find(text: str, pos: int, endpos: int) -> Iterator[Candidate]:
+        for m in compiled.finditer(text, pos, endpos):
             if m.group():
                 verdict = contact.user_id(m.group(), pattern)
                 if verdict is not None:
@@ -290,24 +309,94 @@ def _uid(pattern: str) -> Finder:
     return find
 
 
-_ADDRESS_FINDERS: tuple[Finder, ...] = (
-    _hex0x,
-    _from_rule(_BARE_HEX_RE, rules.bare_hex),
-    _from_rule(_TON_RAW_RE, rules.ton_address),
-    _from_rule(_TON_RE, rules.ton_address),
-    _from_rule(_SEGWIT_RE, rules.segwit_address),
-    _from_rule(_CASHADDR_RE, rules.cashaddr_address),
-    _base58,
+# The address finders, each with the shortest text it can match (a shorter token is skipped).
+_ADDRESS_FINDERS: tuple[tuple[Finder, int], ...] = (
+    (_hex0x, 38),
+    (_from_rule(_BARE_HEX_RE, rules.bare_hex), 42),
+    (_from_rule(_TON_RAW_RE, rules.ton_address), 66),
+    (_from_rule(_TON_RE, rules.ton_address), 48),
+    (_from_rule(_SEGWIT_RE, rules.segwit_address), 14),
+    (_from_rule(_CASHADDR_RE, rules.cashaddr_address), 42),
+    (_base58, 25),
 )
+# Every identifier found by a token finder lies inside one run of these characters (letters,
+# digits and the punctuation addresses, emails and IPs are written with), so the text is
+# scanned once for the runs and each finder looks only inside the runs it could match.
+_TOKEN_RE = re.compile(rf"[{_A}_.:%+@/=-]{{6,}}")
+_BREAK_RE = re.compile(rf"\r?\n[ \t]*(?=[{_A}])")
+_TOKEN_CHARS = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_.:%+@/=-")
 
 
-def _run(finders: tuple[Finder, ...], norm: _Text, original: str) -> list[Found]:
+def _in_tokens(text: str, address_only: bool = False) -> Iterator[Candidate]:
+    """Every address (and, unless ``address_only``, email and IP address) in ``text``: one
+    scan for runs of identifier characters, then the finders that fit each run."""
+    for m in _TOKEN_RE.finditer(text):
+        start, end = m.span()
+        size = end - start
+        if not address_only:
+            token = m.group()
+            if "@" in token:
+                yield from _email(text, start, end)
+            if "." in token:
+                yield from _ipv4(text, start, end)
+            if token.count(":") >= 2:
+                yield from _ipv6(text, start, end)
+        if size >= 14:
+            for finder, shortest in _ADDRESS_FINDERS:
+                if size >= shortest:
+                    yield from finder(text, start, end)
+
+
+def _candidates(finders: tuple[Finder, ...], norm: _Text, original: str) -> list[Found]:
+    """What the finders that scan the whole text (phones, memos, user IDs) and the token scan
+    find, as Found with spans in the original text."""
+    text = norm.text
     out = []
-    for finder in finders:
-        for start, end, verdict in finder(norm.text):
+    scans = [finder(text, 0, len(text)) for finder in finders]
+    for scan in (*scans, _in_tokens(text)):
+        for start, end, verdict in scan:
             span = norm.span(start, end)
             out.append(Found.from_verdict(verdict, original[span[0] : span[1]], span))
     return out
+
+
+def _wrapped(norm: _Text, original: str) -> list[Found]:
+    """Addresses a line break cuts in two (a PDF's wrapping, a hyphen at the end of a line):
+    each stretch of identifier characters around one or more breaks is joined and searched
+    again; only a match across a break whose checksum holds is kept."""
+    text = norm.text
+    regions: list[list[int]] = []
+    for m in _BREAK_RE.finditer(text):
+        left = m.start()
+        if left and text[left - 1] == "-":
+            left -= 1
+        while left and text[left - 1] in " \t":
+            left -= 1
+        if not left or text[left - 1] not in _TOKEN_CHARS or not text[left - 1].isalnum():
+            continue
+        start = left
+        while start and text[start - 1] in _TOKEN_CHARS:
+            start -= 1
+        end = m.end()
+        while end < len(text) and text[end] in _TOKEN_CHARS:
+            end += 1
+        if regions and start <= regions[-1][1]:
+            regions[-1][1] = max(regions[-1][1], end)
+        else:
+            regions.append([start, end])
+    found: list[Found] = []
+    base = norm.origin if norm.origin is not None else range(len(text))
+    for start, end in regions:
+        part = _Text(text[start:end], list(base[start:end]))
+        joined = _join_lines(part)
+        if joined is None:
+            continue
+        for first, last, verdict in _in_tokens(joined.text, address_only=True):
+            span = joined.span(first, last)
+            item = Found.from_verdict(verdict, original[span[0] : span[1]], span)
+            if "\n" in item.text and item.valid and item.format in _JOINABLE:
+                found.append(item)
+    return found
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -372,21 +461,13 @@ def extract(
         uid_label = uid_label or hints.uid_label
     norm = _normalise(text)
     finders = (
-        *_ADDRESS_FINDERS,
-        _email,
-        _ipv4,
-        _ipv6,
         _phone(default_region),
-        _memo,
+        *((_memo,) if _memo_hinted(norm.text) else ()),
         *((_uid(uid_pattern), _labelled_uid(uid_pattern, uid_label)) if uid_pattern else ()),
     )
-    candidates = _run(finders, norm, text)
-    joined = _join_lines(norm)
-    if joined is not None:
-        for found in _run(_ADDRESS_FINDERS, joined, text):
-            wrapped = "\n" in found.text
-            if wrapped and found.valid and found.format in _JOINABLE:
-                candidates.append(found)
+    candidates = _candidates(finders, norm, text)
+    if "\n" in norm.text:
+        candidates += _wrapped(norm, text)
     results = _resolve(candidates)
     labelled = []
     previous_end = 0

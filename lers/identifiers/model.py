@@ -73,7 +73,7 @@ class Verdict:
     def narrowed_to(self, chain: str) -> Verdict:
         """The verdict as seen by a caller who expects ``chain``."""
         if chain in self.chains:
-            return replace(self, chains=(chain,))
+            return self if self.chains == (chain,) else replace(self, chains=(chain,))
         if self.well_formed and self.chains:
             on = ", ".join(self.chains)
             return replace(self, valid=False, reason=f"valid on {on}, not on {chain}")

@@ -53,6 +53,8 @@ def _merge(verdicts: list[Verdict]) -> Verdict:
     """Several rules may accept one string (a ``3…`` address is BTC and LTC by one rule, but a
     64-hex string is only ever a hash): keep the first and add the others' chains."""
     first = verdicts[0]
+    if len(verdicts) == 1:
+        return first
     extra = [c for v in verdicts[1:] if v.kind == first.kind for c in v.chains]
     merged = tuple(dict.fromkeys(first.chains + tuple(extra)))
     return replace(first, chains=merged)
