@@ -58,12 +58,16 @@ _CASHADDR_RE = re.compile(
 _BASE58_RE = re.compile(rf"(?<![{_A}])[{_B58}]{{25,111}}(?![{_A}])")
 _EMAIL_RE = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _IPV4_RE = re.compile(r"(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?!\.?\d)")
-_IPV6_RE = re.compile(rf"(?<![{_A}:])(?:[0-9A-Fa-f]{{0,4}}:){{2,7}}[0-9A-Fa-f]{{0,4}}(?![{_A}:])")
+# Not in the middle of another IPv6 address, but after a label's colon ("IP:2001:db8::1").
+_IPV6_RE = re.compile(
+    rf"(?:(?<![{_A}:])|(?<=[G-Zg-z]:))(?:[0-9A-Fa-f]{{0,4}}:){{2,7}}[0-9A-Fa-f]{{0,4}}(?![{_A}:])"
+)
 _PHONE_RE = re.compile(rf"(?<![{_A}.+_-])\+?\d[\d ()\-.]{{5,20}}\d(?![{_A}])")
-# "destination tag", "dest. tag", "memo", "tag", 标签, 备注, 目标标签, then the value. It starts
-# with a character class, so the engine skips quickly to where one of those words can begin.
+# "destination tag", "dest. tag", "memo", "tag", 标签, 备注, 目标标签 (not inside a word: no
+# "hashtag"), then the value. It starts with a character class, so the engine skips quickly
+# to where one of those words can begin.
 _MEMO_RE = re.compile(
-    r"[DdMmTt标备目](?:(?<=[Dd])(?i:est(?:ination)?\.?\s*tag)|(?<=[Mm])(?i:emo)|(?<=[Tt])(?i:ag)"
+    r"[DdMmTt标备目](?<![A-Za-z].)(?:(?<=[Dd])(?i:est(?:ination)?\.?\s*tag)|(?<=[Mm])(?i:emo)|(?<=[Tt])(?i:ag)"
     r"|(?<=标)签|(?<=备)注|(?<=目)标标签)\s*"
     r"(?:[:#=]\s*([0-9A-Za-z_-]{1,64})|(\d{1,20}))(?![0-9A-Za-z])"
 )

@@ -109,6 +109,50 @@ def test_address_split_by_hyphen_at_line_break():
     assert found.valid and found.normalised == SEGWIT
 
 
+def test_an_address_wrapped_over_three_lines_is_joined():
+    monero = "44AFFq5kSiGBoZ4NMDwYtN18obc8AemS33DBLWs3H7otXft3XjrpDtQGv7SqSsaBYBb98uNbr2VBBEt7f2wfn3RVGQBEP3A"
+    text = f"Wallet {monero[:40]}\n{monero[40:80]}\n{monero[80:]} (XMR)"
+    [found] = extract(text)
+    assert found.valid and found.normalised == monero
+    assert found.text.count("\n") == 2
+
+
+def test_identifiers_glued_to_labels_and_punctuation_are_found():
+    text = f"wallet:{BTC},IP:2001:db8::1;mail=suspect@example.com.\n(ERC20){EVM}/TRC20:{TRON}."
+    kinds = [(f.kind, f.normalised) for f in extract(text) if f.valid]
+    assert kinds == [
+        ("address", BTC),
+        ("ip", "2001:db8::1"),
+        ("email", "suspect@example.com"),
+        ("address", EVM),
+        ("address", TRON),
+    ]
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "destination tag: ",
+        "Destination Tag ",
+        "dest. tag #",
+        "DEST TAG=",
+        "memo: ",
+        "MEMO ",
+        "tag ",
+        "标签：",
+        "备注:",
+        "目标标签 ",
+    ],
+)
+def test_every_way_of_writing_a_memo_or_tag(label):
+    found = extract(f"XRP rGWrZyQqhTp9Xu7G5Pkayo7bXjH4k4QYpf {label}12345")
+    assert ("memo", "12345") in [(f.kind, f.normalised) for f in found]
+
+
+def test_a_tag_inside_a_word_is_not_a_memo():
+    assert not [f for f in extract("the vintage 12345 and hashtag 678") if f.kind == "memo"]
+
+
 def test_two_addresses_on_consecutive_lines_stay_two():
     assert _valid(f"{BTC}\n{TRON}\n") == [BTC, TRON]
 
