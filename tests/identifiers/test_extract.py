@@ -110,7 +110,10 @@ def test_address_split_by_hyphen_at_line_break():
 
 
 def test_an_address_wrapped_over_three_lines_is_joined():
-    monero = "44AFFq5kSiGBoZ4NMDwYtN18obc8AemS33DBLWs3H7otXft3XjrpDtQGv7SqSsaBYBb98uNbr2VBBEt7f2wfn3RVGQBEP3A"
+    monero = (
+        "44AFFq5kSiGBoZ4NMDwYtN18obc8AemS33DBLWs3H7otXft3XjrpDtQGv7S"
+        "qSsaBYBb98uNbr2VBBEt7f2wfn3RVGQBEP3A"
+    )
     text = f"Wallet {monero[:40]}\n{monero[40:80]}\n{monero[80:]} (XMR)"
     [found] = extract(text)
     assert found.valid and found.normalised == monero
