@@ -175,13 +175,11 @@ def _similar_keys(key: str, limit: int) -> list[tuple[int, str, int]]:
     accounts)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # The % operator (GIN-indexed) keeps keys above the similarity threshold; a low
-            # one, because a typo in a short name ("li fnag") shares few trigrams.
-            cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', '0.2', false)")
+            # The nearest keys by trigram distance, straight from the GiST index.
             cursor.execute(
-                "SELECT id, key, accounts FROM exchange_indexedname WHERE key %% %s "
-                "ORDER BY similarity(key, %s) DESC, key LIMIT %s",
-                [key, key, limit],
+                "SELECT id, key, accounts FROM exchange_indexedname "
+                "ORDER BY key <-> %s LIMIT %s",
+                [key, min(limit, 300)],
             )
         elif connection.vendor == "sqlite" and len(key) >= 3:
             trigrams = dict.fromkeys(key[i : i + 3] for i in range(len(key) - 2))
