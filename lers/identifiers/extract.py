@@ -13,7 +13,7 @@ import bisect
 import functools
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from lers.identifiers import chains as rules
 from lers.identifiers import contact
@@ -243,7 +243,7 @@ def _ipv6(text: str, pos: int, endpos: int) -> Iterator[Candidate]:
         if value.count(":") < 3 and "::" not in value:
             continue
         verdict = _ip_verdict(value)
-        if verdict is not None and verdict.valid and sum(c != ":" for c in value) >= 4:
+        if verdict is not None and verdict.valid and len(value) - value.count(":") >= 4:
             yield m.start(), m.end(), verdict
 
 
@@ -251,7 +251,7 @@ def _phone(region: str | None) -> Finder:
     def find(text: str, pos: int, endpos: int) -> Iterator[Candidate]:
         for m in _PHONE_RE.finditer(text, pos, endpos):
             value = m.group()
-            digits = sum(c.isdigit() for c in value)
+            digits = sum(map(str.isdigit, value))
             if not 7 <= digits <= 15:
                 continue
             verdict = _phone_verdict(value, region)
@@ -343,7 +343,7 @@ def _in_tokens(text: str, address_only: bool = False) -> Iterator[Candidate]:
                 yield from _email(text, start, end)
             if "." in token:
                 yield from _ipv4(text, start, end)
-            if token.count(":") >= 2:
+            if ":" in token and token.count(":") >= 2:
                 yield from _ipv6(text, start, end)
         if size >= 14:
             for finder, shortest in _ADDRESS_FINDERS:
@@ -403,10 +403,6 @@ def _wrapped(norm: _Text, original: str) -> list[Found]:
     return found
 
 
-def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    return a[0] < b[1] and b[0] < a[1]
-
-
 def _resolve(candidates: list[Found]) -> list[Found]:
     """One result per stretch of text: valid beats invalid, addresses beat contact details,
     longer beats shorter. User ids (the caller's own pattern) may overlap anything."""
@@ -422,9 +418,11 @@ def _resolve(candidates: list[Found]) -> list[Found]:
         if key in seen:
             continue
         if found.kind != USER_ID:
+            start, end = found.span
             i = bisect.bisect_left(taken, found.span)
-            neighbours = taken[max(i - 1, 0) : i + 1]
-            if any(_overlaps(span, found.span) for span in neighbours):
+            if i and taken[i - 1][1] > start:  # the span before overlaps
+                continue
+            if i < len(taken) and taken[i][0] < end:  # the span after overlaps
                 continue
             taken.insert(i, found.span)
         seen.add(key)
@@ -477,6 +475,6 @@ def extract(
     previous_end = 0
     for found in results:
         label = _label(text, found, previous_end) if found.kind != MEMO else None
-        labelled.append(replace(found, label=label) if label else found)
+        labelled.append(found.labelled(label) if label else found)
         previous_end = found.span[1]
     return labelled

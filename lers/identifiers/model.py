@@ -119,6 +119,14 @@ class Found:
             tag=verdict.tag,
         )
 
+    def labelled(self, label: str) -> Found:
+        """The same identifier with the words that introduce it (dataclasses.replace, spelt
+        out: extract labels thousands)."""
+        return Found(
+            self.kind, self.text, self.span, self.normalised, self.chains, self.valid,
+            self.reason, self.network, self.format, self.tag, label,
+        )  # fmt: skip
+
 
 @dataclass(frozen=True)
 class Hints:
