@@ -177,8 +177,7 @@ def _similar_keys(key: str, limit: int) -> list[tuple[int, str, int]]:
         if connection.vendor == "postgresql":
             # The nearest keys by trigram distance, straight from the GiST index.
             cursor.execute(
-                "SELECT id, key, accounts FROM exchange_indexedname "
-                "ORDER BY key <-> %s LIMIT %s",
+                "SELECT id, key, accounts FROM exchange_indexedname ORDER BY key <-> %s LIMIT %s",
                 [key, min(limit, 300)],
             )
         elif connection.vendor == "sqlite" and len(key) >= 3:

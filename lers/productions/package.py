@@ -111,19 +111,36 @@ def csv_text(rows: Sequence[Sequence[str]]) -> str | None:
 _JSON_CONTROL = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f]")
 
 
-def json_rows_text(text: str) -> str | None:
+_CONTROL_BYTES = bytes(range(32))
+
+
+def plain_text(data: bytes, rows: int) -> bool:
+    """Whether a chunk's ``csv_text`` (as UTF-8 ``data``, ``rows`` lines) needs no escape at
+    all, in XML or JSON: no control character but its line ends, no ``& < > \\``, no
+    U+FFFE or U+FFFF. Most chunks (addresses, amounts, times) hold none; C's byte scans say
+    so several times faster than a regular expression over the text."""
+    if len(data) - len(data.translate(None, _CONTROL_BYTES)) != 2 * rows:
+        return False
+    if b"&" in data or b"<" in data or b">" in data or b"\\" in data:
+        return False
+    return b"\xef\xbf\xbe" not in data and b"\xef\xbf\xbf" not in data
+
+
+def json_rows_text(text: str, *, plain: bool = False) -> str | None:
     """The rows of a chunk's ``csv_text`` as ``json.dumps`` writes them (without the outer
-    brackets), by replacing its separators, when no value needs a JSON escape; else None."""
+    brackets), by replacing its separators, when no value needs a JSON escape; else None.
+    ``plain``: ``plain_text`` said so already."""
     body = text[:-2]
-    if "\\" in body or _JSON_CONTROL.search(body):
+    if not plain and ("\\" in body or _JSON_CONTROL.search(body)):
         return None
     return '["' + body.replace(",", '", "').replace("\r\n", '"], ["') + '"]'
 
 
-def _render_csv_text(text: str) -> bytes:
+def _render_csv_text(text: str, *, plain: bool = False) -> bytes:
     """The sheet XML of a chunk from its CSV text (``csv_text``: no value holds a comma or a
-    line break, so they are the structure): escaped once, then the separators become markup."""
-    body = _xml_text(text[:-2])
+    line break, so they are the structure): escaped once (unless ``plain``: nothing to
+    escape), then the separators become markup."""
+    body = text[:-2] if plain else _xml_text(text[:-2])
     opening, between = _markup(body, breaks=False)  # csv_text: its line breaks are rows
     return (
         opening + body.replace(",", between).replace("\r\n", _CLOSE + opening) + _CLOSE
@@ -196,14 +213,16 @@ class XlsxWriter:
             self._write(_render_rows(part))
             start += len(part)
 
-    def csv_rows(self, text: str, count: int, rows: Sequence[Sequence[str]]) -> None:
+    def csv_rows(
+        self, text: str, count: int, rows: Sequence[Sequence[str]], *, plain: bool = False
+    ) -> None:
         """Appends a chunk given as its ``csv_text`` (``rows`` is the same chunk, for a chunk
-        that crosses Excel's row limit)."""
+        that crosses Excel's row limit; ``plain``: ``plain_text`` holds for it)."""
         if self._rows + count > XLSX_MAX_ROWS:
             self.rows(rows)
             return
         self._rows += count
-        self._write(_render_csv_text(text))
+        self._write(_render_csv_text(text, plain=plain))
 
     def _write(self, data: bytes) -> None:
         if self._error is not None:
@@ -384,9 +403,11 @@ def _render(
             text = csv_text(values)
             rows_json = None
             if text is not None:  # the usual case: joins and replaces instead of encoders
-                member.write(text.encode("utf-8"))
-                xlsx.csv_rows(text, len(values), values)
-                rows_json = json_rows_text(text)
+                data = text.encode("utf-8")
+                member.write(data)
+                plain = plain_text(data, len(values))
+                xlsx.csv_rows(text, len(values), values, plain=plain)
+                rows_json = json_rows_text(text, plain=plain)
             else:
                 csv_module(member, values)
                 xlsx.rows(values)

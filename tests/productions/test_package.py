@@ -17,8 +17,10 @@ from lers.productions.aeszip import AesZipWriter
 from lers.productions.package import (
     XLSX_MAX_ROWS,
     XlsxWriter,
+    _render_csv_text,
     csv_text,
     json_rows_text,
+    plain_text,
     read_archive,
 )
 
@@ -158,6 +160,10 @@ def test_csv_text_is_what_the_csv_module_writes_or_nothing(rows):
         rows_json = json_rows_text(text)
         if rows_json is not None:
             assert rows_json == json.dumps(rows, ensure_ascii=False)[1:-1]
+        # A chunk found plain skips the escapes, and loses nothing by it.
+        if plain_text(text.encode(), len(rows)):
+            assert json_rows_text(text, plain=True) == json.dumps(rows, ensure_ascii=False)[1:-1]
+            assert _render_csv_text(text, plain=True) == _render_csv_text(text)
     # The plain rows of a production take the fast path.
     assert csv_text([["0x5aAe", "1.25", ""], ["b", "2026-03-01T09:00:00+00:00", "王伟"]])
 
