@@ -313,16 +313,33 @@ def _uid(pattern: str) -> Finder:
     return find
 
 
-# The address finders, each with the shortest text it can match (a shorter token is skipped).
-_ADDRESS_FINDERS: tuple[tuple[Finder, int], ...] = (
-    (_hex0x, 38),
-    (_from_rule(_BARE_HEX_RE, rules.bare_hex), 42),
-    (_from_rule(_TON_RAW_RE, rules.ton_address), 66),
-    (_from_rule(_TON_RE, rules.ton_address), 48),
-    (_from_rule(_SEGWIT_RE, rules.segwit_address), 14),
-    (_from_rule(_CASHADDR_RE, rules.cashaddr_address), 42),
-    (_base58, 25),
-)
+_BARE_HEX = _from_rule(_BARE_HEX_RE, rules.bare_hex)
+_TON_RAW = _from_rule(_TON_RAW_RE, rules.ton_address)
+_TON = _from_rule(_TON_RE, rules.ton_address)
+_SEGWIT = _from_rule(_SEGWIT_RE, rules.segwit_address)
+_CASHADDR = _from_rule(_CASHADDR_RE, rules.cashaddr_address)
+
+
+def _addresses_in(token: str, text: str, start: int, end: int) -> Iterator[Candidate]:
+    """The address finders that can match inside one run of ``text`` (``token`` is it): each
+    needs a length, and most a character (bech32's separator 1, CashAddr's q or p, 0x)."""
+    size = end - start
+    if "1" in token:
+        yield from _SEGWIT(text, start, end)  # 14 characters and more
+    if size >= 25:
+        yield from _base58(text, start, end)
+    if size >= 38 and ("0x" in token or "0X" in token):
+        yield from _hex0x(text, start, end)
+    if size >= 42:
+        yield from _BARE_HEX(text, start, end)
+        if "q" in token or "p" in token or "Q" in token or "P" in token:
+            yield from _CASHADDR(text, start, end)
+    if size >= 48:
+        yield from _TON(text, start, end)
+        if size >= 66 and ":" in token:
+            yield from _TON_RAW(text, start, end)
+
+
 # Every identifier found by a token finder lies inside one run of these characters (letters,
 # digits and the punctuation addresses, emails and IPs are written with), so the text is
 # scanned once for the runs and each finder looks only inside the runs it could match.
@@ -346,9 +363,7 @@ def _in_tokens(text: str, address_only: bool = False) -> Iterator[Candidate]:
             if ":" in token and token.count(":") >= 2:
                 yield from _ipv6(text, start, end)
         if size >= 14:
-            for finder, shortest in _ADDRESS_FINDERS:
-                if size >= shortest:
-                    yield from finder(text, start, end)
+            yield from _addresses_in(m.group(), text, start, end)
 
 
 def _candidates(finders: tuple[Finder, ...], norm: _Text, original: str) -> list[Found]:
