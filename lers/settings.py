@@ -289,6 +289,9 @@ LERS_API_ANON_RATE = env.str("LERS_API_ANON_RATE", "60/min")
 # How many proxies in front of lers append to X-Forwarded-For: the client's address (for the
 # per-address limits) is read that many hops from the end; 0 (no proxy): the connection's.
 NINJA_NUM_PROXIES = env.int("LERS_PROXIES", 0, minimum=0)
+# The same count for the sign-in limits (allauth): behind a proxy, each officer is limited by
+# their own address, not all of them by the proxy's.
+ALLAUTH_TRUSTED_PROXY_COUNT = NINJA_NUM_PROXIES
 # How long an Idempotency-Key and its answer are kept.
 LERS_API_IDEMPOTENCY_HOURS = env.int("LERS_API_IDEMPOTENCY_HOURS", 24, minimum=1)
 

@@ -60,6 +60,42 @@ def test_guessing_a_password_is_limited(client, analyst):
     assert client.get(reverse("home")).status_code == 302
 
 
+@pytest.mark.req("X-05")
+def test_behind_a_proxy_each_address_has_its_own_sign_in_limit(client, analyst, settings):
+    """LERS_PROXIES: the client's address is read from X-Forwarded-For for the sign-in limits
+    too, so one address guessing does not lock every officer behind the proxy out."""
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+
+    def attempt(address: str, username: str, password: str):
+        return client.post(
+            reverse("account_login"),
+            {"login": username, "password": password},
+            headers={"X-Forwarded-For": address},
+        )
+
+    for n in range(10):
+        attempt("198.51.100.7", f"nobody{n}", "a wrong guess")
+    assert "Too many" in attempt("198.51.100.7", "analyst", PASSWORD).content.decode()
+    signed = attempt("198.51.100.8", "analyst", PASSWORD)
+    assert signed.status_code == 302 and signed["Location"] == reverse("mfa_authenticate")
+
+
+@pytest.mark.req("X-05")
+def test_without_a_proxy_a_forwarded_address_changes_nothing(client, analyst):
+    for n in range(10):
+        client.post(
+            reverse("account_login"),
+            {"login": f"nobody{n}", "password": "a wrong guess"},
+            headers={"X-Forwarded-For": f"198.51.100.{n}"},
+        )
+    blocked = client.post(
+        reverse("account_login"),
+        {"login": "analyst", "password": PASSWORD},
+        headers={"X-Forwarded-For": "203.0.113.99"},
+    )
+    assert blocked.status_code != 302 and "Too many" in blocked.content.decode()
+
+
 def test_an_account_without_a_second_factor_must_set_one_up_first(client):
     User.objects.create_user(username="newstaff", password=PASSWORD, email="n@exchange.example")
     response = sign_in(client, "newstaff")
