@@ -42,6 +42,8 @@ def _current(request: HttpRequest) -> str | None:
         return None
     if not user.is_authenticated:
         return ANONYMOUS.get(name or "")
+    if getattr(user, "officer", None) is not None:
+        return None  # an officer already: the access request was decided
     own = access_request_of(user)
     if own is None or own.status not in AccessRequest.OPEN:
         return None  # staff, or an officer whose request is decided

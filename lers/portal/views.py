@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, prefetch_related_objects
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from lers.actions.selectors import holds_of_case
 from lers.actions.services.consent import case_consent_set, consent_change_allowed
+from lers.agencies.models import Officer
 from lers.agencies.selectors import access_request_of
 from lers.cases.lifecycle import OPEN, State
 from lers.cases.models import Case
@@ -47,7 +48,7 @@ from lers.portal.forms import ColleagueForm, ConsentForm, MessageForm, ReasonFor
 from lers.productions.selectors import (
     cases_with_a_download_waiting,
     production_get_for_officer,
-    productions_for_officer,
+    productions_released,
 )
 from lers.productions.services import production_download as production_fetch
 
@@ -92,6 +93,10 @@ def cases(request: HttpRequest) -> HttpResponse:
 def _page(
     request: HttpRequest, case: Case, *, status: int = 200, error: str = "", **forms: Any
 ) -> HttpResponse:
+    # What the page lists of the case, each in one query (not one per officer).
+    prefetch_related_objects(
+        [case], Prefetch("officers", queryset=Officer.objects.select_related("user")), "services"
+    )
     context = case_context(case, request.user, staff=False)
     # An agency admin reads every case of the agency but acts only on those they are on.
     on_case = officer_is_on_case(request.user, case)
@@ -115,7 +120,7 @@ def _page(
             "follow_ups": follow_ups_for_officer(request.user, case),
             "question": case.messages.filter(is_question=True).order_by("pk").last(),
             "fee_notices": case.fee_notices.all(),
-            "productions": productions_for_officer(request.user, case.reference),
+            "productions": productions_released(case),
             "holds": holds_of_case(case),
             "milestones": officer_milestones(case) if case.state != State.DRAFT else [],
         }

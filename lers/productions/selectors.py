@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from lers.accounts.models import User
+from lers.cases.models import Case
 from lers.cases.selectors import case_get_for_officer, case_get_for_staff
 from lers.core.errors import NotFound
 from lers.productions.models import Production
@@ -32,7 +33,12 @@ def production_get_for_officer(user: User, reference: str, pk: int) -> Productio
 
 def productions_for_officer(user: User, reference: str) -> QuerySet[Production]:
     """The packages released to the agency on a case the officer may read."""
-    case = case_get_for_officer(user, reference)
+    return productions_released(case_get_for_officer(user, reference))
+
+
+def productions_released(case: Case) -> QuerySet[Production]:
+    """The packages released to the agency on ``case``, which the caller has already found
+    through the officer's selector (``case_get_for_officer``)."""
     return case.productions.filter(state__in=OFFICER_VISIBLE).order_by("pk")
 
 

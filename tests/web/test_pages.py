@@ -136,3 +136,35 @@ def test_officers_see_the_review_clock_only_where_the_profile_publishes_it(
     settings.LERS_POLICY = "binance"  # an internal target only
     page = client.get(reverse("portal-case", args=[case.reference])).content.decode()
     assert "Review and decision" not in page
+
+
+@pytest.mark.req("X-04")
+def test_the_officers_case_page_reads_the_same_whatever_the_number_of_officers(
+    client, make_case, officer_a, colleague_a, small_exchange
+):
+    """issue 17.6: the case page's queries do not grow with what it lists (no query per
+    officer on the case); the list page's stay few."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from lers.cases import services
+    from lers.cases.lifecycle import State
+
+    case = make_case(State.LEGAL_REVIEW)
+    client.force_login(officer_a)
+    url = reverse("portal-case", args=[case.reference])
+
+    def queries() -> int:
+        client.get(url)
+        with CaptureQueriesContext(connection) as seen:
+            assert client.get(url).status_code == 200
+        return len(seen.captured_queries)
+
+    queries()  # the first pages fill what the process caches
+    alone = queries()
+    services.case_add_officer(case=case, by=officer_a, colleague=colleague_a.officer)
+    # one more officer listed, no more queries (here one fewer: no colleague is left to offer)
+    assert queries() <= alone <= 23
+    with CaptureQueriesContext(connection) as seen:
+        assert client.get(reverse("portal-cases")).status_code == 200
+    assert len(seen.captured_queries) <= 6
