@@ -311,6 +311,17 @@ X_FRAME_OPTIONS = "DENY"
 # Key of the audit chain's HMAC links, kept outside the database (see lers/audit/chain.py).
 # Set it before the first event is written and never change it: verify needs the same key.
 LERS_AUDIT_KEY = env.str("LERS_AUDIT_KEY")
+# Signed checkpoints of the audit tree (lers/audit/checkpoints.py), kept outside the database:
+# the Ed25519 signing key (``lers audit keygen`` makes one), the key that checks them (by
+# default the signing key's own; an auditor's machine needs only this one), the directory they
+# are written to, how often the worker writes one, and the name the checkpoints carry.
+LERS_AUDIT_SIGNING_KEY = env.str("LERS_AUDIT_SIGNING_KEY")
+LERS_AUDIT_VERIFIER_KEY = env.str("LERS_AUDIT_VERIFIER_KEY")
+LERS_AUDIT_CHECKPOINT_DIR = Path(
+    env.str("LERS_AUDIT_CHECKPOINT_DIR", str(DATA_DIR / "audit-checkpoints"))
+)
+LERS_AUDIT_CHECKPOINT_MINUTES = env.int("LERS_AUDIT_CHECKPOINT_MINUTES", 60, minimum=0)
+LERS_AUDIT_ORIGIN = env.str("LERS_AUDIT_ORIGIN", "")
 
 # Worker: seconds between polls of the job table when it is idle.
 LERS_WORKER_POLL_SECONDS = env.int("LERS_WORKER_POLL_SECONDS", 2, minimum=1)

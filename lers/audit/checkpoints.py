@@ -1,0 +1,203 @@
+"""Signed checkpoints of the audit trail, kept outside the database (issue 19).
+
+The hash chain (``chain.py``) proves that no event was edited, dropped or swapped — unless the
+person who did it also rewound the head or recomputed every later link (they can, with
+write access and without the chain key, or with a key that leaked). What they cannot do is
+change what was already signed elsewhere: every checkpoint is the size and the Merkle root
+(``merkle.py``) of the events at a moment, signed with an Ed25519 key the database never
+sees, written to a directory the database's owner cannot rewrite (a different machine, a
+bucket with object lock), beside the leaf hashes it covers (so that a later difference is
+named by its event, not only noticed). ``checkpoint_check`` tells whether today's trail
+extends the latest checkpoint: by a consistency proof, as Certificate Transparency does.
+
+The leaf of event n is SHA-256(0x00 || its canonical JSON): the content, whatever the chain's
+key, so recomputing the links changes nothing the checkpoints hold.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.utils import timezone
+
+from lers.audit.chain import canonical
+from lers.audit.merkle import ProofError, consistency_proof, leaf_hash, root, verify_consistency
+from lers.audit.models import AuditEvent, AuditHead
+from lers.audit.notes import Checkpoint, NoteError, Signer, Verifier, checkpoint_open
+
+LEAVES = "leaves.bin"  # the leaf hashes of every event checkpointed, 32 bytes each
+
+
+class CheckpointError(RuntimeError):
+    """A checkpoint cannot be made (no key, or a trail that no longer matches the signed)."""
+
+
+def signer() -> Signer | None:
+    text = settings.LERS_AUDIT_SIGNING_KEY
+    return Signer.parse(text) if text else None
+
+
+def verifier() -> Verifier | None:
+    """The key checkpoints are checked with: the configured one, else the signing key's."""
+    text = settings.LERS_AUDIT_VERIFIER_KEY
+    if text:
+        return Verifier.parse(text)
+    own = signer()
+    return own.verifier if own is not None else None
+
+
+def origin() -> str:
+    return settings.LERS_AUDIT_ORIGIN or f"{urlsplit(settings.LERS_BASE_URL).netloc}/audit"
+
+
+def _directory() -> Path:
+    return Path(settings.LERS_AUDIT_CHECKPOINT_DIR)
+
+
+def event_leaves(up_to: int | None = None) -> list[bytes]:
+    """The leaf hashes of the events #1..up_to (all by default), in sequence order."""
+    rows = AuditEvent.objects.order_by("seq")
+    if up_to is not None:
+        rows = rows.filter(seq__lte=up_to)
+    fields = (
+        "seq", "occurred_at", "actor_id", "actor_label", "action", "object_type",
+        "object_id", "case_ref", "payload",
+    )  # fmt: skip
+    leaves = []
+    for seq, at, actor_id, actor, action, otype, oid, case_ref, payload in rows.values_list(
+        *fields
+    ).iterator(chunk_size=5000):
+        body = canonical(
+            seq=seq,
+            occurred_at=at,
+            actor_id=actor_id,
+            actor_label=actor,
+            action=action,
+            object_type=otype,
+            object_id=oid,
+            case_ref=case_ref,
+            payload=payload,
+        )
+        leaves.append(leaf_hash(body))
+    return leaves
+
+
+def _stored_leaves(directory: Path) -> list[bytes]:
+    path = directory / LEAVES
+    if not path.exists():
+        return []
+    data = path.read_bytes()
+    return [data[i : i + 32] for i in range(0, len(data) - len(data) % 32, 32)]
+
+
+def _first_difference(old: list[bytes], new: list[bytes]) -> int | None:
+    for index, (a, b) in enumerate(zip(old, new, strict=False)):
+        if a != b:
+            return index
+    return None
+
+
+def checkpoint_make(*, now: dt.datetime | None = None) -> Path:
+    """Sign the current tree and write the checkpoint (and the new leaves) to the directory.
+    Refused when the trail no longer matches what earlier checkpoints signed: that is a
+    tamper to report (``lers audit verify``), not a history to sign again."""
+    key = signer()
+    if key is None:
+        raise CheckpointError(
+            "no signing key: set LERS_AUDIT_SIGNING_KEY (lers audit keygen makes one)"
+        )
+    directory = _directory()
+    directory.mkdir(parents=True, exist_ok=True)
+    head = AuditHead.objects.filter(pk=1).values_list("seq", flat=True).first() or 0
+    leaves = event_leaves(head)
+    stored = _stored_leaves(directory)
+    if len(stored) > len(leaves):
+        raise CheckpointError(
+            f"the trail holds {len(leaves)} events but {len(stored)} were checkpointed: "
+            "run lers audit verify"
+        )
+    changed = _first_difference(stored, leaves)
+    if changed is not None:
+        raise CheckpointError(
+            f"event #{changed + 1} is not the one checkpointed: run lers audit verify"
+        )
+    with (directory / LEAVES).open("ab") as out:
+        out.write(b"".join(leaves[len(stored) :]))
+    point = Checkpoint(origin(), len(leaves), root(leaves), now or timezone.now())
+    path = directory / f"checkpoint-{point.size:012d}-{point.time:%Y%m%dT%H%M%S}.txt"
+    path.write_text(key.sign(point.body()), encoding="utf-8")
+    return path
+
+
+@dataclass(frozen=True)
+class CheckpointCheck:
+    ok: bool
+    message: str
+    checkpoint: Checkpoint | None = None
+    path: Path | None = None
+    first_bad_seq: int | None = None
+
+
+def latest_checkpoint_path(directory: Path | None = None) -> Path | None:
+    found = sorted((directory or _directory()).glob("checkpoint-*.txt"))
+    return found[-1] if found else None
+
+
+def checkpoint_check() -> CheckpointCheck | None:
+    """Whether today's trail extends the latest checkpoint (None: no key or no checkpoint
+    to check against)."""
+    key = verifier()
+    path = latest_checkpoint_path()
+    if key is None or path is None:
+        return None
+    try:
+        point = checkpoint_open(path.read_text(encoding="utf-8"), key)
+    except (NoteError, OSError, UnicodeDecodeError) as exc:
+        return CheckpointCheck(False, f"checkpoint {path.name}: {exc}", path=path)
+    trusted = f"checkpoint of {point.size} events signed {point.time:%Y-%m-%d %H:%M} UTC"
+    trusted += f" by {key.name}+{key.key_hash:08x}"
+    if point.origin != origin():
+        return CheckpointCheck(
+            False, f"{trusted} is of another trail ({point.origin})", point, path
+        )
+    leaves = event_leaves()
+    if len(leaves) < point.size:
+        return CheckpointCheck(
+            False,
+            f"the trail holds {len(leaves)} events but the {trusted} covers {point.size}: "
+            f"events #{len(leaves) + 1} to #{point.size} are gone (the head was rewound)",
+            point,
+            path,
+            len(leaves) + 1,
+        )
+    if point.size == 0:
+        return CheckpointCheck(True, f"consistent with the {trusted}", point, path)
+    current = root(leaves)
+    try:
+        verify_consistency(
+            point.size, len(leaves), point.root, current, consistency_proof(point.size, leaves)
+        )
+    except ProofError:
+        stored = _stored_leaves(path.parent)[: point.size]
+        changed = (
+            _first_difference(stored, leaves)
+            if len(stored) == point.size and root(stored) == point.root
+            else None
+        )
+        where = (
+            f"event #{changed + 1} is not the event it signed"
+            if changed is not None
+            else "an event it signed was changed (its leaf file cannot say which)"
+        )
+        return CheckpointCheck(
+            False,
+            f"the trail does not extend the {trusted}: {where}",
+            point,
+            path,
+            changed + 1 if changed is not None else None,
+        )
+    return CheckpointCheck(True, f"consistent with the {trusted}", point, path)
