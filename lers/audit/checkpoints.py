@@ -17,17 +17,27 @@ key, so recomputing the links changes nothing the checkpoints hold.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from lers.audit.chain import canonical
-from lers.audit.merkle import ProofError, consistency_proof, leaf_hash, root, verify_consistency
+from lers.audit.merkle import (
+    ProofError,
+    Tree,
+    consistency_proof,
+    leaf_hash,
+    root,
+    verify_consistency,
+)
 from lers.audit.models import AuditEvent, AuditHead
 from lers.audit.notes import Checkpoint, NoteError, Signer, Verifier, checkpoint_open
+from lers.audit.proofs import proof_bundle
 
 LEAVES = "leaves.bin"  # the leaf hashes of every event checkpointed, 32 bytes each
 
@@ -58,32 +68,39 @@ def _directory() -> Path:
     return Path(settings.LERS_AUDIT_CHECKPOINT_DIR)
 
 
+_FIELDS = (
+    "seq", "occurred_at", "actor_id", "actor_label", "action", "object_type", "object_id",
+    "case_ref", "payload",
+)  # fmt: skip
+
+
+def _bodies(rows: QuerySet[AuditEvent]) -> Iterator[tuple[int, bytes]]:
+    """(seq, canonical JSON) of the events, in sequence order, streamed."""
+    for seq, at, actor_id, actor, action, otype, oid, case_ref, payload in (
+        rows.order_by("seq").values_list(*_FIELDS).iterator(chunk_size=5000)
+    ):
+        yield (
+            seq,
+            canonical(
+                seq=seq,
+                occurred_at=at,
+                actor_id=actor_id,
+                actor_label=actor,
+                action=action,
+                object_type=otype,
+                object_id=oid,
+                case_ref=case_ref,
+                payload=payload,
+            ),
+        )
+
+
 def event_leaves(up_to: int | None = None) -> list[bytes]:
     """The leaf hashes of the events #1..up_to (all by default), in sequence order."""
-    rows = AuditEvent.objects.order_by("seq")
+    rows = AuditEvent.objects.all()
     if up_to is not None:
         rows = rows.filter(seq__lte=up_to)
-    fields = (
-        "seq", "occurred_at", "actor_id", "actor_label", "action", "object_type",
-        "object_id", "case_ref", "payload",
-    )  # fmt: skip
-    leaves = []
-    for seq, at, actor_id, actor, action, otype, oid, case_ref, payload in rows.values_list(
-        *fields
-    ).iterator(chunk_size=5000):
-        body = canonical(
-            seq=seq,
-            occurred_at=at,
-            actor_id=actor_id,
-            actor_label=actor,
-            action=action,
-            object_type=otype,
-            object_id=oid,
-            case_ref=case_ref,
-            payload=payload,
-        )
-        leaves.append(leaf_hash(body))
-    return leaves
+    return [leaf_hash(body) for _seq, body in _bodies(rows)]
 
 
 def _stored_leaves(directory: Path) -> list[bytes]:
@@ -201,3 +218,18 @@ def checkpoint_check() -> CheckpointCheck | None:
             changed + 1 if changed is not None else None,
         )
     return CheckpointCheck(True, f"consistent with the {trusted}", point, path)
+
+
+def case_proof(case_ref: str) -> bytes:
+    """The audit events of a case with their inclusion proofs against a checkpoint signed
+    now (what a production carries, and ``lers audit prove`` prints)."""
+    path = checkpoint_make()
+    note = path.read_text(encoding="utf-8")
+    key = signer()
+    assert key is not None  # checkpoint_make refused otherwise
+    point = checkpoint_open(note, key.verifier)
+    leaves = event_leaves(point.size)
+    tree = Tree(leaves)
+    rows = AuditEvent.objects.filter(case_ref=case_ref, seq__lte=point.size)
+    events = [(seq, body, tree.proof(seq - 1)) for seq, body in _bodies(rows)]
+    return proof_bundle(note, events)

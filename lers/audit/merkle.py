@@ -59,6 +59,40 @@ def root(leaves: Sequence[bytes]) -> bytes:
     return result
 
 
+class Tree:
+    """Every level of the tree of ``leaves``, kept for many proofs: RFC 6962's tree is the
+    one where a level's last node, when it has no pair, goes up unchanged. A proof is then a
+    walk up the levels (log n), where ``inclusion_proof`` recomputes subtrees each time."""
+
+    def __init__(self, leaves: Sequence[bytes]) -> None:
+        self.levels: list[list[bytes]] = [list(leaves)]
+        while len(self.levels[-1]) > 1:
+            below = self.levels[-1]
+            above = [node_hash(below[i], below[i + 1]) for i in range(0, len(below) - 1, 2)]
+            if len(below) % 2:
+                above.append(below[-1])
+            self.levels.append(above)
+
+    @property
+    def size(self) -> int:
+        return len(self.levels[0])
+
+    @property
+    def root(self) -> bytes:
+        return self.levels[-1][0] if self.size else EMPTY_ROOT
+
+    def proof(self, index: int) -> list[bytes]:
+        if not 0 <= index < self.size:
+            raise ValueError(f"leaf {index} is not in a tree of {self.size}")
+        path = []
+        for level in self.levels[:-1]:
+            sibling = index ^ 1
+            if sibling < len(level):
+                path.append(level[sibling])
+            index >>= 1
+        return path
+
+
 def inclusion_proof(index: int, leaves: Sequence[bytes]) -> list[bytes]:
     """The audit path of leaf ``index`` in the tree of ``leaves`` (RFC 9162 §2.1.3.1)."""
     n = len(leaves)

@@ -130,10 +130,12 @@ def build_archive(
     deidentify: bool = True,
     progress: Callable[[int], None] | None = None,
     stage: Callable[[str], None] | None = None,
+    extra: Sequence[tuple[str, bytes]] = (),
 ) -> Built:
     """Renders the package into ``work/package.zip`` (an AES-256 zip under ``passphrase``) or
     ``work/package.zip.age`` (a zip encrypted to ``age_recipient``), encrypted as it goes:
-    nothing of it reaches the disk in plaintext."""
+    nothing of it reaches the disk in plaintext. ``extra`` files (the audit proofs of the
+    case) go in beside the records, listed in the manifest like them."""
     aliases = Deidentifier(scope.uids) if deidentify else None
     name = "package.zip.age" if age_recipient else "package.zip"
     archive = AesZipWriter(work / name, passphrase, age_recipient=age_recipient)
@@ -151,6 +153,8 @@ def build_archive(
             render_cover(letter, package.files),
             compress=False,
         )
+        for name, data in extra:
+            add_bytes(archive, package, name, data, compress=True)
         about = {
             **about,
             "subjects": list(scope.uids),

@@ -29,6 +29,8 @@ from django.utils.translation import gettext_lazy
 
 from lers.accounts.models import User
 from lers.actions.services.notices import notices_owed_before_disclosure
+from lers.audit.checkpoints import case_proof
+from lers.audit.checkpoints import signer as checkpoint_signer
 from lers.audit.services import audit_record
 from lers.cases.lifecycle import State
 from lers.cases.models import Case
@@ -47,6 +49,7 @@ from lers.productions.cover import Letter
 from lers.productions.models import Production
 
 logger = logging.getLogger("lers.productions")
+PROOF_FILE = "audit-proof.json"
 BUILD_JOB = "productions.build"
 PASSPHRASE_JOB = "productions.passphrase"
 DELETE_JOB = "productions.delete"
@@ -194,6 +197,8 @@ def _build(production: Production, case: Case) -> None:
         prepared_by=str(production.created_by),
     )
     disclosure = policy.disclosure
+    # Where checkpoints are signed, the package proves its case's audit trail (issue 19).
+    extra = [(PROOF_FILE, case_proof(case.reference))] if checkpoint_signer() else []
     with tempfile.TemporaryDirectory(prefix="lers-production-") as work:
         built = build_archive(
             source,
@@ -213,6 +218,7 @@ def _build(production: Production, case: Case) -> None:
             deidentify=disclosure.deidentify_third_parties,
             progress=progress,
             stage=lambda name: _stage(production, name, total),
+            extra=extra,
         )
         token = secrets.token_hex(8)
         name = f"productions/{case.reference}/{production.pk}-{token}{production.archive_suffix}"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -14,6 +15,7 @@ from django.core.management import CommandError, call_command
 from lers.audit.chain import GENESIS, canonical, chain_key, link
 from lers.audit.checkpoints import (
     CheckpointError,
+    case_proof,
     checkpoint_check,
     checkpoint_make,
     latest_checkpoint_path,
@@ -29,6 +31,7 @@ from lers.audit.merkle import (
 )
 from lers.audit.models import AuditEvent
 from lers.audit.notes import Checkpoint, NoteError, Signer, Verifier, checkpoint_open
+from lers.audit.proofs import proof_check
 from lers.audit.services import audit_record
 from lers.audit.verify import verify_chain
 from tests.audit.test_chain import HEAD, TABLE, _tamper
@@ -258,3 +261,65 @@ def test_the_commands_make_keys_and_checkpoints(trail, settings):
     path = latest_checkpoint_path()
     assert path is not None and str(path) in out.getvalue()
     assert (path.parent / "leaves.bin").stat().st_size == 5 * 32
+
+
+# -- proofs an agency checks offline ----------------------------------------------------------
+
+
+def _case_trail(actor) -> None:
+    for number in range(4):
+        audit_record(
+            actor=actor, action="test.case", case_ref="LE-2026-000042", payload={"n": number}
+        )
+        audit_record(actor=actor, action="test.other", case_ref="LE-2026-000043", payload={})
+
+
+def test_a_cases_events_prove_their_place_in_the_signed_trail(trail, signing, tmp_path):
+    _case_trail(trail)
+    bundle = case_proof("LE-2026-000042")
+    checked = proof_check(bundle, signing.verifier)
+    assert [e["action"] for e in checked.events] == ["test.case"] * 4
+    assert checked.checkpoint.size == 13
+    out = io.StringIO()
+    (tmp_path / "proof.json").write_bytes(bundle)
+    call_command(
+        "audit", "check-proof", str(tmp_path / "proof.json"), "--key", str(signing.verifier),
+        stdout=out,
+    )  # fmt: skip
+    assert "OK: 4 events, each in the trail of 13 events" in out.getvalue()
+
+
+def test_a_proof_fails_once_any_character_of_it_changes(trail, signing):
+    _case_trail(trail)
+    document = json.loads(case_proof("LE-2026-000042"))
+
+    def fails(changed: dict) -> bool:
+        try:
+            proof_check(json.dumps(changed).encode(), signing.verifier)
+        except (ProofError, NoteError):
+            return True
+        return False
+
+    def other(char: str) -> str:
+        return "B" if char != "B" else "C"
+
+    event = document["events"][1]
+    for i in range(len(event["event"])):
+        text = event["event"]
+        changed = json.loads(json.dumps(document))
+        changed["events"][1]["event"] = text[:i] + other(text[i]) + text[i + 1 :]
+        assert fails(changed), f"event byte {i}"
+    for j, path in enumerate(event["proof"]):
+        for i in range(0, 43):  # every character but base64's padding
+            changed = json.loads(json.dumps(document))
+            changed["events"][1]["proof"][j] = path[:i] + other(path[i]) + path[i + 1 :]
+            assert fails(changed), f"proof {j} byte {i}"
+    note = document["checkpoint"]
+    for i in range(len(note.split("\n\n")[0])):
+        changed = dict(document, checkpoint=note[:i] + other(note[i]) + note[i + 1 :])
+        assert fails(changed), f"checkpoint byte {i}"
+    changed = json.loads(json.dumps(document))
+    changed["events"][1]["seq"] += 1
+    assert fails(changed)
+    with pytest.raises(NoteError):
+        proof_check(json.dumps(document).encode(), Signer.generate(signing.name).verifier)

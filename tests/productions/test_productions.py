@@ -349,3 +349,27 @@ def test_a_build_that_fails_midway_leaves_no_thread_and_no_file(
     names = {t.name for t in threading.enumerate()}
     assert not {n for n in names if n.startswith(("lers-prefetch", "aeszip-"))}, names
     assert not list(scratch.iterdir())  # the work folder and its spool are gone
+
+
+@pytest.mark.req("X-07")
+def test_a_package_proves_its_cases_audit_trail_where_checkpoints_are_signed(
+    subject_case, operator, approver, officer_a, settings, tmp_path
+):
+    """issue 19.4: the package carries the case's audit events with their inclusion proofs
+    against a checkpoint signed as it was built; the agency checks them with the exchange's
+    verifier key alone."""
+    from lers.audit.notes import Signer
+    from lers.audit.proofs import proof_check
+
+    key = Signer.generate("lers.test/audit")
+    settings.LERS_AUDIT_SIGNING_KEY = str(key)
+    settings.LERS_AUDIT_CHECKPOINT_DIR = tmp_path / "checkpoints"
+    production = built(subject_case, operator)
+    passphrase = release(production, approver, officer_a)
+    files = dict(read_archive(io.BytesIO(archive_bytes(production)), passphrase))
+    manifest = json.loads(files["manifest.json"])
+    assert "audit-proof.json" in {f["name"] for f in manifest["files"]}
+    checked = proof_check(files["audit-proof.json"], key.verifier)
+    actions = [e["action"] for e in checked.events]
+    assert "case.submit" in actions and "case.approve" in actions, actions
+    assert {e["case"] for e in checked.events} == {subject_case.reference}
