@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lers.audit.chain import canonical
 from lers.audit.merkle import (
@@ -38,6 +39,7 @@ from lers.audit.merkle import (
 from lers.audit.models import AuditEvent, AuditHead
 from lers.audit.notes import Checkpoint, NoteError, Signer, Verifier, checkpoint_open
 from lers.audit.proofs import proof_bundle
+from lers.audit.verify import Verdict, verify_chain
 
 LEAVES = "leaves.bin"  # the leaf hashes of every event checkpointed, 32 bytes each
 
@@ -174,25 +176,34 @@ def checkpoint_check() -> CheckpointCheck | None:
     try:
         point = checkpoint_open(path.read_text(encoding="utf-8"), key)
     except (NoteError, OSError, UnicodeDecodeError) as exc:
-        return CheckpointCheck(False, f"checkpoint {path.name}: {exc}", path=path)
-    trusted = f"checkpoint of {point.size} events signed {point.time:%Y-%m-%d %H:%M} UTC"
-    trusted += f" by {key.name}+{key.key_hash:08x}"
-    if point.origin != origin():
         return CheckpointCheck(
-            False, f"{trusted} is of another trail ({point.origin})", point, path
+            False,
+            _("checkpoint %(file)s: %(error)s") % {"file": path.name, "error": exc},
+            path=path,
+        )
+    trusted = _("checkpoint of %(size)d events signed %(at)s UTC by %(key)s") % {
+        "size": point.size,
+        "at": f"{point.time:%Y-%m-%d %H:%M}",
+        "key": f"{key.name}+{key.key_hash:08x}",
+    }
+    if point.origin != origin():
+        message = _("the %(checkpoint)s is of another trail (%(origin)s)")
+        return CheckpointCheck(
+            False, message % {"checkpoint": trusted, "origin": point.origin}, point, path
         )
     leaves = event_leaves()
     if len(leaves) < point.size:
-        return CheckpointCheck(
-            False,
-            f"the trail holds {len(leaves)} events but the {trusted} covers {point.size}: "
-            f"events #{len(leaves) + 1} to #{point.size} are gone (the head was rewound)",
-            point,
-            path,
-            len(leaves) + 1,
+        message = _(
+            "the trail holds %(held)d events but the %(checkpoint)s covers %(size)d: events "
+            "#%(first)d to #%(size)d are gone (the head was rewound)"
         )
+        held = {"held": len(leaves), "checkpoint": trusted, "size": point.size}
+        return CheckpointCheck(
+            False, message % {**held, "first": len(leaves) + 1}, point, path, len(leaves) + 1
+        )
+    consistent = _("consistent with the %(checkpoint)s") % {"checkpoint": trusted}
     if point.size == 0:
-        return CheckpointCheck(True, f"consistent with the {trusted}", point, path)
+        return CheckpointCheck(True, consistent, point, path)
     current = root(leaves)
     try:
         verify_consistency(
@@ -206,18 +217,19 @@ def checkpoint_check() -> CheckpointCheck | None:
             else None
         )
         where = (
-            f"event #{changed + 1} is not the event it signed"
+            _("event #%(seq)d is not the event it signed") % {"seq": changed + 1}
             if changed is not None
-            else "an event it signed was changed (its leaf file cannot say which)"
+            else _("an event it signed was changed (its leaf file cannot say which)")
         )
+        message = _("the trail does not extend the %(checkpoint)s: %(where)s")
         return CheckpointCheck(
             False,
-            f"the trail does not extend the {trusted}: {where}",
+            message % {"checkpoint": trusted, "where": where},
             point,
             path,
             changed + 1 if changed is not None else None,
         )
-    return CheckpointCheck(True, f"consistent with the {trusted}", point, path)
+    return CheckpointCheck(True, consistent, point, path)
 
 
 def case_proof(case_ref: str) -> bytes:
@@ -233,3 +245,39 @@ def case_proof(case_ref: str) -> bytes:
     rows = AuditEvent.objects.filter(case_ref=case_ref, seq__lte=point.size)
     events = [(seq, body, tree.proof(seq - 1)) for seq, body in _bodies(rows)]
     return proof_bundle(note, events)
+
+
+@dataclass(frozen=True)
+class TrailStatus:
+    """What the auditor's page shows: the trail's size, the latest checkpoint (its signature
+    checked), and, when asked, the whole verification."""
+
+    events: int
+    verifier: str  # the key checkpoints are checked with ("" when none is set)
+    latest: Checkpoint | None
+    latest_error: str
+    age: dt.timedelta | None
+    chain: Verdict | None  # None: not run
+    check: CheckpointCheck | None
+
+
+def trail_status(*, verify: bool = False) -> TrailStatus:
+    key = verifier()
+    path = latest_checkpoint_path()
+    latest: Checkpoint | None = None
+    error = ""
+    if key is not None and path is not None:
+        try:
+            latest = checkpoint_open(path.read_text(encoding="utf-8"), key)
+        except (NoteError, OSError, UnicodeDecodeError) as exc:
+            error = str(exc)
+    head = AuditHead.objects.filter(pk=1).values_list("seq", flat=True).first() or 0
+    return TrailStatus(
+        events=head,
+        verifier=str(key) if key is not None else "",
+        latest=latest,
+        latest_error=error,
+        age=timezone.now() - latest.time if latest is not None else None,
+        chain=verify_chain() if verify else None,
+        check=checkpoint_check() if verify else None,
+    )

@@ -5,7 +5,8 @@ from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 
-from lers.accounts.roles import is_staff_member
+from lers.accounts.models import Role
+from lers.accounts.roles import has_role, is_staff_member
 from lers.core.middleware import RequireSecondFactorMiddleware
 from lers.core.policy import active_policy
 
@@ -30,6 +31,9 @@ def policy(request: HttpRequest) -> dict[str, Any]:
         # only those.
         "freeze_rules": active_policy().freeze,
         "lers_staff": is_staff_member(request.user) if hasattr(request, "user") else False,
+        # The audit trail's page is the auditors' and the administrators'.
+        "lers_audit_reader": hasattr(request, "user")
+        and has_role(request.user, Role.AUDITOR, Role.ADMIN),
         # Where the exchange works in another language first (HX-16): said, in that language.
         "language_hint": _language_hint(),
         # The languages the profile offers on its pages (``languages.portal``).

@@ -3,6 +3,7 @@ from django.urls import path
 from lers.workbench import (
     access_views,
     action_views,
+    audit_views,
     document_views,
     intake_views,
     preview_views,
@@ -17,6 +18,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("access/", access_views.access_queue, name="workbench-access"),
     path("reports/transparency/", report_views.transparency, name="workbench-transparency"),
+    path("audit/", audit_views.audit_trail, name="workbench-audit"),
     path("intake/", intake_views.queue, name="workbench-intake"),
     path("intake/<int:pk>/raw/", intake_views.raw, name="workbench-intake-raw"),
     path("intake/<int:pk>/handled/", intake_views.handle, name="workbench-intake-handle"),

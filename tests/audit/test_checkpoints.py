@@ -323,3 +323,30 @@ def test_a_proof_fails_once_any_character_of_it_changes(trail, signing):
     assert fails(changed)
     with pytest.raises(NoteError):
         proof_check(json.dumps(document).encode(), Signer.generate(signing.name).verifier)
+
+
+def test_the_auditors_page_shows_the_latest_checkpoint_and_verifies_on_request(
+    client, trail, auditor, analyst, signing
+):
+    from django.urls import reverse
+
+    client.force_login(analyst)
+    assert client.get(reverse("workbench-audit")).status_code == 404  # not an auditor
+    client.force_login(auditor)
+    page = client.get(reverse("workbench-audit")).content.decode()
+    assert "No checkpoint has been signed yet." in page
+    checkpoint_make()
+    _more(trail)
+    page = client.get(reverse("workbench-audit")).content.decode()
+    signed = AuditEvent.objects.count() - 2  # the checkpoint's, before the two later events
+    assert f"Latest checkpoint: {signed} events, signed" in page
+    assert str(signing.verifier) in page
+    assert 'href="/audit/"' in client.get(reverse("home")).content.decode()  # in the menu
+    page = client.get(reverse("workbench-audit") + "?verify=1").content.decode()
+    assert "Hash chain intact" in page
+    assert f"consistent with the checkpoint of {signed} events" in page
+    _tamper(f"DELETE FROM {TABLE} WHERE seq > 3")
+    third = AuditEvent.objects.get(seq=3)
+    _tamper(f"UPDATE {HEAD} SET seq = 3, hash = %s WHERE id = 1", [third.hash])
+    page = client.get(reverse("workbench-audit") + "?verify=1").content.decode()
+    assert f"events #4 to #{signed} are gone" in page
