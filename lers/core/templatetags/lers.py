@@ -103,6 +103,11 @@ def data_category(code: str) -> str:
 
 
 @register.filter
+def data_categories(codes: list[str]) -> str:
+    return ", ".join(data_category(code) for code in codes)
+
+
+@register.filter
 def gap_message(gap: Gap) -> str:
     return gap.message(get_language() or "en")
 
