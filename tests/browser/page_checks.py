@@ -17,6 +17,7 @@ The accessibility check: axe-core, from its npm package (package.json; .ci/brows
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -78,7 +79,7 @@ DATA_PATTERNS = [
     r"\b0x[0-9a-fA-F]+\b",
     r"\b(?=[A-Za-z0-9_-]*\d)[A-Za-z0-9_-]{12,}\b",  # addresses, TXIDs, references
     r"\b[A-Z][A-Z0-9]{1,7}\b",  # codes and tickers: ETH, USDT, TRC20, UTC, KYC, UID
-    r"[+\-]?\d[\d\s.,:/%+\-]*",
+    r"#?[+\-]?\d[\d\s.,:/%+\-]*",  # numbers, and numbered things: #1
 ]
 # Fields the product fills with its own wording, not the people's: on screen, translated.
 PRODUCT_WORDING = {("Target", "check_reason")}
@@ -211,13 +212,16 @@ def _pieces(text: str, data: list[str], first: str) -> list[str]:
         return rest
 
     rest = patterns(strings(text)) if first == "data" else strings(patterns(text))
-    return [part.strip(AROUND) for part in re.split(r"[\n·|()（）:：,，;；—→]+", rest)]
+    # A Chinese full stop ends a sentence: a message of two translated sentences is two pieces.
+    return [part.strip(AROUND) for part in re.split(r"[\n·|()（）:：,，;；—→。]+", rest)]
 
 
-def untranslated(texts: list[str], language: str) -> list[str]:
+def untranslated(texts: list[str], language: str, typed: Iterable[str] = ()) -> list[str]:
+    """``typed``: what the test itself typed into the pages (notes, reasons) that the rows do
+    not hold as text of their own (the record's JSON payloads): data too."""
     whole, patterns, pieces = catalogue(language)
     profile = profile_texts(language)
-    data = data_texts()
+    data = sorted({*data_texts(), *typed}, key=len, reverse=True)
     data_set = set(data)
     blob = pieces + "\n" + "\n".join(profile)
     left: list[str] = []
@@ -238,9 +242,9 @@ def untranslated(texts: list[str], language: str) -> list[str]:
     return left
 
 
-def untranslated_on(page: Page, language: str) -> list[str]:
+def untranslated_on(page: Page, language: str, typed: Iterable[str] = ()) -> list[str]:
     """The visible texts of ``page`` that are not in ``language`` (a catalogue directory)."""
-    return untranslated(page.evaluate(VISIBLE_TEXTS), language)
+    return untranslated(page.evaluate(VISIBLE_TEXTS), language, typed)
 
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
