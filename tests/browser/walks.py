@@ -32,6 +32,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db.models import Choices
 from django.urls import reverse
 from django.utils import translation
@@ -48,7 +49,7 @@ from lers.productions.models import Production
 from lers.productions.package import read_archive
 from tests.browser.access_flow import Applicant, deliver_mail, last_mail_to
 from tests.browser.conftest import DEFAULT_TIMEOUT_MS, VIEWPORT
-from tests.browser.flows import TOTP_PERIOD, expect
+from tests.browser.flows import TOTP_MARGIN_SECONDS, TOTP_PERIOD, expect
 from tests.browser.page_checks import axe_violations, untranslated_on
 from tests.conftest import PASSWORD, TOTP_SECRET
 from tests.exchange.small import ETH, TRON
@@ -263,8 +264,11 @@ class Walk:
 
     def totp(self, who: str, secret: str) -> str:
         """The current code of ``secret``, not one this person signed in with already (a code
-        is accepted once). No wait for a step with time left: lers accepts one step of delay
-        either side (MFA_TOTP_TOLERANCE)."""
+        is accepted once). No wait for a step with time left where lers accepts one step of
+        delay (MFA_TOTP_TOLERANCE, 1 by default)."""
+        left = TOTP_PERIOD - time.time() % TOTP_PERIOD
+        if not settings.MFA_TOTP_TOLERANCE and left < TOTP_MARGIN_SECONDS:
+            time.sleep(left + 0.2)
         step = int(time.time() // TOTP_PERIOD)
         if self._last_step.get(who) == step:
             time.sleep(TOTP_PERIOD - time.time() % TOTP_PERIOD + 0.2)
