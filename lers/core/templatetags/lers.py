@@ -63,6 +63,21 @@ _CHECK_REASONS = {
 }
 
 
+# The government-domain registry's verdicts on an address (lers.agencies.registry.Status).
+_DOMAIN_VERDICTS = {
+    "registry": gettext_lazy("in the government-domain registry"),
+    "lookalike": gettext_lazy("imitates a government domain"),
+    "outside": gettext_lazy("not in the government-domain registry"),
+    "invalid": gettext_lazy("not a valid domain"),
+}
+
+
+@register.filter
+def domain_verdict(status: str) -> str:
+    """The registry's verdict on an email domain, for the reader (its code where unknown)."""
+    return str(_DOMAIN_VERDICTS.get(status, status))
+
+
 @register.filter
 def check_reason(reason: str) -> SafeString | str:
     """Why an identifier's check failed, for the reader."""
