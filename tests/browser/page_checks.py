@@ -82,7 +82,12 @@ DATA_PATTERNS = [
     r"#?[+\-]?\d[\d\s.,:/%+\-]*",  # numbers, and numbered things: #1
 ]
 # Fields the product fills with its own wording, not the people's: on screen, translated.
-PRODUCT_WORDING = {("Target", "check_reason")}
+PRODUCT_WORDING = {
+    ("Target", "check_reason"),
+    ("SubjectMatch", "evidence"),  # what the exchange's records matched, in lers's words
+    ("AccessRequest", "domain_status"),  # the registry's verdict, a code
+    ("AccessRequest", "domain_reason"),  # and its reason, in the registry's words
+}
 # What is left once the data and the catalogue's pieces are out: punctuation and space.
 NOT_WORDS = re.compile(r"^[\s\W_]*$")
 # Punctuation and arrows around a text that the catalogue's own text does not carry.
