@@ -87,6 +87,7 @@ PRODUCT_WORDING = {
     ("SubjectMatch", "evidence"),  # what the exchange's records matched, in lers's words
     ("AccessRequest", "domain_status"),  # the registry's verdict, a code
     ("AccessRequest", "domain_reason"),  # and its reason, in the registry's words
+    ("Production", "stage"),  # where the worker is, a code
 }
 # What is left once the data and the catalogue's pieces are out: punctuation and space.
 NOT_WORDS = re.compile(r"^[\s\W_]*$")

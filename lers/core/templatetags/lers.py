@@ -63,6 +63,21 @@ _CHECK_REASONS = {
 }
 
 
+# Where the worker is in building a production (lers.productions: services and builder).
+_PRODUCTION_STAGES = {
+    "queued": gettext_lazy("waiting for the worker"),
+    "records": gettext_lazy("reading the records"),
+    "cover": gettext_lazy("writing the cover letter"),
+    "encrypting": gettext_lazy("encrypting the archive"),
+    "ready": gettext_lazy("done"),
+}
+
+
+@register.filter
+def production_stage(stage: str) -> str:
+    return str(_PRODUCTION_STAGES.get(stage, stage))
+
+
 # The government-domain registry's verdicts on an address (lers.agencies.registry.Status).
 _DOMAIN_VERDICTS = {
     "registry": gettext_lazy("in the government-domain registry"),
