@@ -767,7 +767,9 @@ def staff_walk(
     assert passphrase, letter.body
     officer_walk.sign_in(officer.email, officer.password, officer.secret, label="officer")
     officer_page = officer_walk.page
-    officer_page.goto(reverse("portal-case", args=[case.reference]))
+    expect(officer_page).to_have_url(_url("portal-cases"))
+    officer_page.get_by_role("link", name=case.reference).click()
+    expect(officer_page).to_have_url(_url("portal-case", case.reference))
     officer_walk.check("portal: the exchange's response")
     with officer_page.expect_download() as download_info:
         officer_walk.link("Download the encrypted archive").click()
