@@ -8,19 +8,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy
+
 from lers.accounts.models import User
 from lers.audit.services import audit_record
 
-CHANGE_ACTIONS = (
-    "account.email_changed",
-    "account.email_added",
-    "account.email_removed",
-    "account.password_changed",
-    "account.password_reset",
-    "account.factor_added",
-    "account.factor_removed",
-    "account.factor_reset",
-)
+# Each change, as staff read it where the case page warns of it.
+CHANGE_LABELS = {
+    "account.email_changed": gettext_lazy("email changed"),
+    "account.email_added": gettext_lazy("email added"),
+    "account.email_removed": gettext_lazy("email removed"),
+    "account.password_changed": gettext_lazy("password changed"),
+    "account.password_reset": gettext_lazy("password reset"),
+    "account.factor_added": gettext_lazy("second factor added"),
+    "account.factor_removed": gettext_lazy("second factor removed"),
+    "account.factor_reset": gettext_lazy("second factor reset"),
+}
+CHANGE_ACTIONS = tuple(CHANGE_LABELS)
 
 
 def account_change_record(user: User, action: str, **details: Any) -> None:

@@ -24,11 +24,11 @@ from lers.cases.models import Case
 
 class Delivery(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        DELIVERED = "delivered", "Delivered"
-        FAILED = "failed", "Refused by the exchange"
+        PENDING = "pending", _("Pending")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Refused by the exchange")
         # Every attempt timed out or went unanswered: the exchange may or may not have acted.
-        UNCONFIRMED = "unconfirmed", "No answer: the exchange may have acted"
+        UNCONFIRMED = "unconfirmed", _("No answer: the exchange may have acted")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="deliveries")
     kind = models.CharField(max_length=30)
@@ -54,21 +54,21 @@ class Delivery(models.Model):
 
 class Freeze(models.Model):
     class State(models.TextChoices):
-        REQUESTED = "requested", "Awaiting a second approval"
-        APPROVED = "approved", "Approved, sent to the exchange"
-        ACTIVE = "active", "Active"
-        EXPIRING = "expiring", "Expiring soon"
-        RELEASING = "releasing", "Release sent to the exchange"
-        RELEASED = "released", "Released"
-        REFUSED = "refused", "Refused by the second approver"
-        FAILED = "failed", "Refused by the exchange"
+        REQUESTED = "requested", _("Awaiting a second approval")
+        APPROVED = "approved", _("Approved, sent to the exchange")
+        ACTIVE = "active", _("Active")
+        EXPIRING = "expiring", _("Expiring soon")
+        RELEASING = "releasing", _("Release sent to the exchange")
+        RELEASED = "released", _("Released")
+        REFUSED = "refused", _("Refused by the second approver")
+        FAILED = "failed", _("Refused by the exchange")
         # The exchange never answered the freeze or its release: ask it, then release again.
-        UNCONFIRMED = "unconfirmed", "Not confirmed by the exchange"
+        UNCONFIRMED = "unconfirmed", _("Not confirmed by the exchange")
 
     class Scope(models.TextChoices):
-        ACCOUNT = "account", "Whole account"
-        WITHDRAWALS = "withdrawals", "Withdrawals"
-        ASSETS = "assets", "Specific assets"
+        ACCOUNT = "account", _("Whole account")
+        WITHDRAWALS = "withdrawals", _("Withdrawals")
+        ASSETS = "assets", _("Specific assets")
 
     class Release(models.TextChoices):
         EXPIRY = "expiry", _("Released on expiry")
@@ -110,10 +110,10 @@ class Freeze(models.Model):
 
 class PreservationHold(models.Model):
     class State(models.TextChoices):
-        ACTIVE = "active", "Active"
-        EXTENDED = "extended", "Extended"
-        EXPIRED = "expired", "Expired"
-        CONVERTED = "converted", "Converted by a production order"
+        ACTIVE = "active", _("Active")
+        EXTENDED = "extended", _("Extended")
+        EXPIRED = "expired", _("Expired")
+        CONVERTED = "converted", _("Converted by a production order")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="holds")
     uids = models.JSONField()
@@ -184,11 +184,11 @@ def capped(requested: int | None, held: int | None) -> bool:
 
 class UserNotice(models.Model):
     class State(models.TextChoices):
-        WITHHELD = "withheld", "Withheld"
-        DEFERRED = "deferred", "Deferred by a non-disclosure order"
-        DUE = "due", "Due"
-        SENDING = "sending", "Sent to the exchange"
-        SENT = "sent", "Sent"
+        WITHHELD = "withheld", _("Withheld")
+        DEFERRED = "deferred", _("Deferred by a non-disclosure order")
+        DUE = "due", _("Due")
+        SENDING = "sending", _("Sent to the exchange")
+        SENT = "sent", _("Sent")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notices")
     uid = models.CharField(max_length=64)

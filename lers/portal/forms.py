@@ -85,7 +85,7 @@ class ProofForm(forms.Form):
         field = self.fields["doc_type"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [
-            (code, policy.document_types[code].label)
+            (code, localised(policy.document_types[code]))
             for code in policy.officer_verification.proof_of_authority_any_of
         ]
 

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lers.agencies.models import Agency
@@ -71,7 +72,7 @@ def access_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
                 reason=request.POST.get("reason", ""),
             )
-            messages.success(request, "Refused; the officer has been told.")
+            messages.success(request, _("Refused; the officer has been told."))
             return redirect("workbench-access")
         choice = request.POST.get("agency", "")
         if choice == "new":
@@ -96,5 +97,5 @@ def access_decide(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("workbench-access-detail", pk=pk)
-    messages.success(request, "Approved; the officer has been told.")
+    messages.success(request, _("Approved; the officer has been told."))
     return redirect("workbench-access")

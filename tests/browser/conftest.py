@@ -16,7 +16,9 @@ Environment:
 
 A browser test asks for ``page`` (a fresh context on pytest-django's live server, over
 ``browser_db``) and, for pictures of steps, ``screenshot``; it imports Playwright's names
-through ``tests.browser.flows`` so that a machine without playwright still collects it.
+through ``tests.browser.flows`` so that a machine without playwright still collects it. The
+context's language is ``browser_locale`` (None: Playwright's default, English); a test that
+walks in another language parametrises it (``zh-CN``, ``zh-HK``...).
 """
 
 from __future__ import annotations
@@ -141,16 +143,24 @@ def _screenshot_path(directory: Path, item: pytest.Item, label: str = "") -> Pat
 
 
 @pytest.fixture
+def browser_locale() -> str | None:
+    """The language the browser asks for (its Accept-Language); parametrised by a test."""
+    return None
+
+
+@pytest.fixture
 def page(
     request: pytest.FixtureRequest,
     browser: Browser,
     live_server: LiveServer,
     browser_db: None,
     screenshot_dir: Path,
+    browser_locale: str | None,
 ) -> Iterator[Page]:
     """A fresh browser context per test on the live server; its screenshot is saved after
     the test, passed or failed, as ``<screenshot dir>/<test name>.png``."""
-    context = browser.new_context(viewport=VIEWPORT, base_url=live_server.url)
+    language = {"locale": browser_locale} if browser_locale else {}
+    context = browser.new_context(viewport=VIEWPORT, base_url=live_server.url, **language)
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
     tab = context.new_page()
     try:
@@ -165,12 +175,13 @@ def page(
 @pytest.fixture
 def screenshot(
     request: pytest.FixtureRequest, page: Page, screenshot_dir: Path
-) -> Callable[[str], Path]:
-    """``screenshot("label")`` saves the page now, as ``<test name>--<label>.png``."""
+) -> Callable[..., Path]:
+    """``screenshot("label")`` saves the page now, as ``<test name>--<label>.png``;
+    ``screenshot("label", of=tab)`` another tab of the test (a second browser's)."""
 
-    def take(label: str) -> Path:
+    def take(label: str, of: Page | None = None) -> Path:
         path = _screenshot_path(screenshot_dir, request.node, re.sub(r"\W+", "-", label))
-        page.screenshot(path=path, full_page=True)
+        (of or page).screenshot(path=path, full_page=True)
         return path
 
     return take

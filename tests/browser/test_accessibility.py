@@ -10,26 +10,14 @@ from pathlib import Path
 import pytest
 
 from tests.browser.main_pages import new_page, walk, walk_data
+from tests.browser.page_checks import RUN_AXE, axe_path, axe_violations
 
 pytestmark = pytest.mark.browser
-
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-BLOCKING = {"serious", "critical"}
-# axe.run() resolves to the results; only what a test reports is sent back.
-RUN_AXE = """async () => {
-  const results = await axe.run(document, {resultTypes: ["violations"]});
-  return results.violations.map((v) => ({
-    id: v.id, impact: v.impact, help: v.help,
-    targets: v.nodes.map((n) => n.target.join(" ")),
-  }));
-}"""
 
 
 @pytest.fixture(scope="module")
 def axe_script() -> Path:
-    if not AXE.is_file():
-        pytest.fail(f"{AXE} is missing: run .ci/browser-setup (npm ci)", pytrace=False)
-    return AXE
+    return axe_path()
 
 
 @pytest.mark.parametrize(("profile", "locale"), [("binance", "en-GB"), ("ju", "zh-TW")])
@@ -46,13 +34,9 @@ def test_the_main_pages_have_no_serious_accessibility_violation(
     found: dict[str, list[str]] = {}
 
     def check(label: str, page) -> None:
-        page.add_script_tag(path=str(axe_script))
-        violations = [v for v in page.evaluate(RUN_AXE) if v["impact"] in BLOCKING]
+        violations = axe_violations(page)
         if violations:
-            found[label] = [
-                f"{v['id']} ({v['impact']}, {len(v['targets'])}×): {v['targets'][0]} — {v['help']}"
-                for v in violations
-            ]
+            found[label] = violations
 
     with new_page(browser, live_server.url, locale) as page:
         walk(page, data, check)

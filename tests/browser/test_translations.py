@@ -12,225 +12,18 @@ nothing but pieces of those. The test fails listing every other text, page by pa
 
 from __future__ import annotations
 
-import re
-from functools import cache
-from pathlib import Path
-
-import polib
 import pytest
-from django.apps import apps
-from django.conf import settings as django_settings
-from django.db import models
 
-from lers.cases.lifecycle import State
-from lers.core.policy import active_policy
 from tests.browser.main_pages import new_page, walk, walk_data
-from tests.conftest import PATHS, transition_kwargs
+from tests.browser.page_checks import (
+    LANGUAGES,
+    PLACEHOLDER,
+    catalogue,
+    untranslated,
+    untranslated_on,
+)
 
 pytestmark = pytest.mark.browser
-
-REPO = Path(__file__).resolve().parents[2]
-LANGUAGES = {"zh-CN": "zh_Hans", "zh-TW": "zh_Hant"}
-
-# Every visible text node of the page, and the visible value of buttons given by <input>.
-# Skipped: what is not shown (hidden elements, closed <details> bodies, <template>), what is
-# not words (script, style, code, pre, kbd, samp), what is marked as data (translate="no"),
-# and what the page marks as written in another language (lang="en" on a profile's terms that
-# have no text in the reader's language: shown as the profile wrote them, and said so).
-VISIBLE_TEXTS = """() => {
-  const skip = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "CODE", "PRE", "KBD", "SAMP"]);
-  const page = document.documentElement.lang.toLowerCase();
-  const shown = (element) => {
-    for (let node = element; node && node !== document.body; node = node.parentElement) {
-      if (skip.has(node.tagName) || node.getAttribute("translate") === "no") return false;
-      const lang = node.getAttribute("lang");
-      if (lang && lang.toLowerCase() !== page) return false;
-    }
-    if (element.tagName === "OPTION") return shown(element.closest("select") || element);
-    return element.checkVisibility({visibilityProperty: true, opacityProperty: false});
-  };
-  const texts = [];
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const text = node.nodeValue.replace(/\\s+/g, " ").trim();
-    if (text && node.parentElement && shown(node.parentElement)) texts.push(text);
-  }
-  for (const input of document.querySelectorAll(
-      'input[type="submit"], input[type="button"], input[type="reset"]')) {
-    if (input.value.trim() && shown(input)) texts.push(input.value.trim());
-  }
-  return texts;
-}"""
-
-PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\w*\}")
-TAG = re.compile(r"<[^>]+>")
-DATA_PATTERNS = [
-    r"https?://\S+",
-    r"[\w.+-]+@[\w-]+(\.[\w-]+)+",
-    r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?(?:\s*UTC)?",
-    r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日",
-    r"\d{1,2}:\d{2}(?::\d{2})?",
-    r"\b0x[0-9a-fA-F]+\b",
-    r"\b(?=[A-Za-z0-9_-]*\d)[A-Za-z0-9_-]{12,}\b",  # addresses, TXIDs, references
-    r"\b[A-Z][A-Z0-9]{1,7}\b",  # codes and tickers: ETH, USDT, TRC20, UTC, KYC, UID
-    r"[+\-]?\d[\d\s.,:/%+\-]*",
-]
-# Fields the product fills with its own wording, not the people's: on screen, translated.
-PRODUCT_WORDING = {("Target", "check_reason")}
-# What is left once the data and the catalogue's pieces are out: punctuation and space.
-NOT_WORDS = re.compile(r"^[\s\W_]*$")
-# Punctuation and arrows around a text that the catalogue's own text does not carry.
-AROUND = " \t—–-→←·:：,，.。;；⚠✓✗…"
-
-
-@cache
-def catalogue(directory: str) -> tuple[frozenset[str], re.Pattern[str] | None, str]:
-    """The translations of a language (lers's, Django's, allauth's): whole, as patterns with
-    their placeholders, and as one blob to find the pieces markup splits them into."""
-    import allauth
-    import django
-
-    files = [
-        REPO / "lers" / "locale" / directory / "LC_MESSAGES" / "django.po",
-        Path(django.__file__).parent / "conf" / "locale" / directory / "LC_MESSAGES" / "django.po",
-        Path(allauth.__file__).parent / "locale" / directory / "LC_MESSAGES" / "django.po",
-    ]
-    texts: set[str] = set()
-    for path in files:
-        if not path.exists():
-            continue
-        for entry in polib.pofile(str(path)):
-            if entry.obsolete or "fuzzy" in entry.flags:
-                continue
-            for text in [entry.msgstr, *entry.msgstr_plural.values()]:
-                if text:
-                    texts.add(" ".join(text.split()))
-    whole = {TAG.sub("", text).strip() for text in texts}
-    patterns = [
-        "".join(
-            ".+?" if PLACEHOLDER.fullmatch(part) else re.escape(part)
-            for part in re.split(f"({PLACEHOLDER.pattern})", TAG.sub(" ", text))
-            if part
-        ).replace(r"\ ", r"\s*")
-        for text in texts
-        if PLACEHOLDER.search(text)
-    ]
-    pieces = "\n".join(
-        piece.strip()
-        for text in texts
-        for piece in re.split(f"{TAG.pattern}|{PLACEHOLDER.pattern}", text)
-        if piece.strip()
-    )
-    combined = re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
-    return frozenset(texts | whole), combined, pieces
-
-
-def profile_texts(language: str) -> set[str]:
-    """The active profile's own wording in ``language`` (zh-Hant: its traditional text, the
-    simplified one where it has none, as lers.core.i18n.localised shows it)."""
-    found: set[str] = set()
-    hant = language == "zh_Hant"
-
-    def visit(value: object) -> None:
-        if isinstance(value, dict):
-            for key in ("label", "message"):
-                simplified, traditional = value.get(f"{key}_zh"), value.get(f"{key}_zh_hant")
-                chosen = (traditional or simplified) if hant else simplified
-                if isinstance(chosen, str):
-                    found.add(" ".join(chosen.split()))
-            text = value.get("text")
-            if isinstance(text, dict):
-                chosen = text.get("zh-hant" if hant else "zh-hans") or text.get("zh-hans")
-                if isinstance(chosen, str):
-                    found.update(" ".join(line.split()) for line in chosen.splitlines())
-                    found.add(" ".join(chosen.split()))
-            for item in value.values():
-                visit(item)
-        elif isinstance(value, list | tuple):
-            for item in value:
-                visit(item)
-
-    visit(active_policy().model_dump())
-    return {text for text in found if text}
-
-
-def data_texts() -> list[str]:
-    """What the test's rows hold in their free-text fields (a name, a title, a reference, an
-    identifier, the officer's own wording), longest first; coded fields (with choices) are not
-    data: a code on screen is a label left untranslated."""
-    found: set[str] = {"lers", active_policy().profile.name}
-    found.update(name for _code, name in django_settings.LANGUAGES)
-    for model in apps.get_models():
-        if not model.__module__.startswith(("lers.", "django.contrib.auth")):
-            continue
-        fields = [
-            field.attname
-            for field in model._meta.concrete_fields
-            if isinstance(field, models.CharField | models.TextField | models.EmailField)
-            and not field.choices
-            and (model.__name__, field.name) not in PRODUCT_WORDING
-        ]
-        if not fields:
-            continue
-        for row in model.objects.values_list(*fields):
-            for value in row:
-                if isinstance(value, str) and value.strip():
-                    found.add(" ".join(value.split()))
-                    found.update(" ".join(line.split()) for line in value.splitlines())
-    from lers.accounts.models import User
-
-    found.update(str(user) for user in User.objects.all())
-    # What the services were given when the cases were driven to their states (notes, reasons).
-    found.update(
-        value
-        for kwargs in map(transition_kwargs, PATHS[State.CLOSED] + ["decline", "withdraw"])
-        for value in kwargs.values()
-        if isinstance(value, str)
-    )
-    return sorted((text for text in found if len(text) > 1), key=len, reverse=True)
-
-
-def _pieces(text: str, data: list[str], first: str) -> list[str]:
-    """What is left of a text once the data are out, in pieces: data strings first, or the
-    data patterns first (a number inside a name, an email inside a longer string)."""
-
-    def strings(rest: str) -> str:
-        for value in data:
-            if value in rest:
-                rest = rest.replace(value, "\n")
-        return rest
-
-    def patterns(rest: str) -> str:
-        for pattern in DATA_PATTERNS:
-            rest = re.sub(pattern, "\n", rest)
-        return rest
-
-    rest = patterns(strings(text)) if first == "data" else strings(patterns(text))
-    return [part.strip(AROUND) for part in re.split(r"[\n·|()（）:：,，;；—→]+", rest)]
-
-
-def untranslated(texts: list[str], language: str) -> list[str]:
-    whole, patterns, pieces = catalogue(language)
-    profile = profile_texts(language)
-    data = data_texts()
-    data_set = set(data)
-    blob = pieces + "\n" + "\n".join(profile)
-    left: list[str] = []
-    for shown in dict.fromkeys(texts):
-        text = shown.strip(AROUND) or shown
-        if {shown, text} & (whole | profile | data_set):
-            continue
-        if patterns is not None and (patterns.fullmatch(shown) or patterns.fullmatch(text)):
-            continue
-        if len(text) > 1 and text in blob:
-            continue
-        if any(
-            all(NOT_WORDS.match(part) or part in blob for part in _pieces(shown, data, first))
-            for first in ("data", "patterns")
-        ):
-            continue
-        left.append(shown)
-    return left
 
 
 @pytest.mark.req("HX-16", "JU-17")
@@ -255,7 +48,7 @@ def test_every_visible_string_of_the_main_pages_is_translated(
         assert lang.lower().replace("_", "-") == language.lower().replace("_", "-"), (
             f"{label}: the page is in {lang!r}, not {language}"
         )
-        english = untranslated(page.evaluate(VISIBLE_TEXTS), language)
+        english = untranslated_on(page, language)
         if english:
             found[label] = english
 

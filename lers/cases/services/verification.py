@@ -13,7 +13,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lers.accounts.changes import CHANGE_ACTIONS
+from lers.accounts.changes import CHANGE_ACTIONS, CHANGE_LABELS
 from lers.accounts.models import User
 from lers.agencies.models import Officer, OfficerFlag
 from lers.agencies.registry import domain_covers
@@ -202,8 +202,7 @@ def case_signals(case: Case) -> list[Signal]:
                 Signal(
                     "officer_changed",
                     gettext_lazy("Officer account changed recently"),
-                    f"{officer}: {change.action.removeprefix('account.').replace('_', ' ')}"
-                    f" {change.occurred_at:%Y-%m-%d}",
+                    f"{officer}: {CHANGE_LABELS[change.action]} {change.occurred_at:%Y-%m-%d}",
                 )
             )
         check = registry.check(email)

@@ -63,6 +63,36 @@ _CHECK_REASONS = {
 }
 
 
+# Where the worker is in building a production (lers.productions: services and builder).
+_PRODUCTION_STAGES = {
+    "queued": gettext_lazy("waiting for the worker"),
+    "records": gettext_lazy("reading the records"),
+    "cover": gettext_lazy("writing the cover letter"),
+    "encrypting": gettext_lazy("encrypting the archive"),
+    "ready": gettext_lazy("done"),
+}
+
+
+@register.filter
+def production_stage(stage: str) -> str:
+    return str(_PRODUCTION_STAGES.get(stage, stage))
+
+
+# The government-domain registry's verdicts on an address (lers.agencies.registry.Status).
+_DOMAIN_VERDICTS = {
+    "registry": gettext_lazy("in the government-domain registry"),
+    "lookalike": gettext_lazy("imitates a government domain"),
+    "outside": gettext_lazy("not in the government-domain registry"),
+    "invalid": gettext_lazy("not a valid domain"),
+}
+
+
+@register.filter
+def domain_verdict(status: str) -> str:
+    """The registry's verdict on an email domain, for the reader (its code where unknown)."""
+    return str(_DOMAIN_VERDICTS.get(status, status))
+
+
 @register.filter
 def check_reason(reason: str) -> SafeString | str:
     """Why an identifier's check failed, for the reader."""
@@ -100,6 +130,11 @@ def previewable(content_type: str) -> bool:
 @register.filter
 def data_category(code: str) -> str:
     return str(DATA_CATEGORIES.get(code, code))
+
+
+@register.filter
+def data_categories(codes: list[str]) -> str:
+    return ", ".join(data_category(code) for code in codes)
 
 
 @register.filter
