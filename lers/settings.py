@@ -322,6 +322,7 @@ LERS_AUDIT_CHECKPOINT_DIR = Path(
 )
 LERS_AUDIT_CHECKPOINT_MINUTES = env.int("LERS_AUDIT_CHECKPOINT_MINUTES", 60, minimum=0)
 LERS_AUDIT_ORIGIN = env.str("LERS_AUDIT_ORIGIN", "")
+LERS_AUDIT_CHECKPOINT_EMAIL = env.list("LERS_AUDIT_CHECKPOINT_EMAIL", [])
 
 # Worker: seconds between polls of the job table when it is idle.
 LERS_WORKER_POLL_SECONDS = env.int("LERS_WORKER_POLL_SECONDS", 2, minimum=1)

@@ -350,3 +350,22 @@ def test_the_auditors_page_shows_the_latest_checkpoint_and_verifies_on_request(
     _tamper(f"UPDATE {HEAD} SET seq = 3, hash = %s WHERE id = 1", [third.hash])
     page = client.get(reverse("workbench-audit") + "?verify=1").content.decode()
     assert f"events #4 to #{signed} are gone" in page
+
+
+def test_the_worker_signs_a_checkpoint_and_mails_it_to_the_auditors(trail, signing, settings):
+    """issue 19.2: beside the directory, the auditors' mailbox keeps every checkpoint."""
+    from django.core import mail
+
+    from lers.jobs.registry import ensure_discovered, get_handler
+    from tests.conftest import run_jobs
+
+    settings.LERS_AUDIT_CHECKPOINT_EMAIL = ["auditors@exchange.example"]
+    ensure_discovered()
+    mail.outbox.clear()
+    get_handler("audit.checkpoint").fn({})
+    run_jobs()
+    (message,) = mail.outbox
+    assert message.to == ["auditors@exchange.example"]
+    note = latest_checkpoint_path().read_text()
+    assert note in message.body
+    assert checkpoint_open(note, signing.verifier).size >= 5
