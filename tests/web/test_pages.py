@@ -168,3 +168,37 @@ def test_the_officers_case_page_reads_the_same_whatever_the_number_of_officers(
     with CaptureQueriesContext(connection) as seen:
         assert client.get(reverse("portal-cases")).status_code == 200
     assert len(seen.captured_queries) <= 6
+
+
+@pytest.mark.req("X-04")
+def test_the_staff_case_page_reads_the_same_whatever_the_number_of_targets(
+    client, make_case, officer_a, analyst, small_exchange
+):
+    """issue 17.6: targets, their candidate accounts and the officers are read once each, not
+    once per row (nor once per place the page lists them)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from lers.cases import services
+
+    def triaged(extra: list[str]):
+        case = make_case(State.DRAFT)
+        for value in extra:
+            services.target_add(case=case, by=officer_a, kind="email", value=value)
+        services.case_submit(case=case, by=officer_a, accept_incomplete=True)
+        case = services.case_start_triage(case=case, by=analyst)
+        services.case_resolve_targets(case=case, by=analyst)  # each target lists its accounts
+        return case
+
+    def queries(case) -> int:
+        url = reverse("workbench-case", args=[case.reference])
+        client.get(url)
+        with CaptureQueriesContext(connection) as seen:
+            assert client.get(url).status_code == 200
+        return len(seen.captured_queries)
+
+    client.force_login(analyst)
+    fewer = triaged([])
+    more = triaged(["one@example.org", "two@example.org", "three@example.org"])
+    queries(fewer)  # the first pages fill what the process caches
+    assert queries(more) == queries(fewer)
