@@ -197,7 +197,7 @@ def main() -> None:
         run_backend(args)
         return
 
-    from bench.resolution import build
+    from bench.resolution import build, ensure_databases
 
     bench = REPO / "var" / "bench"
     bench.mkdir(parents=True, exist_ok=True)
@@ -209,16 +209,7 @@ def main() -> None:
         }
     }
     if not args.no_postgres:
-        import sqlalchemy as sa
-
-        admin = sa.create_engine(f"{PG}/postgres", isolation_level="AUTOCOMMIT")
-        for name in (f"lers_bench_exchange_{args.users}", f"lers_bench_names_{args.users}"):
-            with admin.connect() as conn:
-                if not conn.execute(
-                    sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
-                ).first():
-                    conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        admin.dispose()
+        ensure_databases(PG, f"lers_bench_exchange_{args.users}", f"lers_bench_names_{args.users}")
         backends["postgresql"] = {
             "EXCHANGE_DATABASE_URL": f"{PG}/lers_bench_exchange_{args.users}",
             "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/lers_bench_names_{args.users}",

@@ -40,6 +40,19 @@ from lers.exchange.source import BATCH, DataSource  # noqa: E402
 MIX = {"uid": 200, "email": 200, "phone": 150, "address": 200, "txid": 200, "miss": 50}
 
 
+def ensure_databases(server: str, *names: str) -> None:
+    """Create the PostgreSQL databases that do not exist yet (kept for the next run)."""
+    admin = sa.create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        for name in names:
+            exists = conn.execute(
+                sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+            ).first()
+            if not exists:
+                conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+
+
 def build(url: str, users: int, transfers: int, seed: int) -> None:
     started = time.perf_counter()
     summary = demo.build_demo_exchange(
@@ -173,14 +186,7 @@ def main() -> None:
     targets.append(("SQLite", f"sqlite:///{sqlite_path}"))
     if not args.no_postgres:
         name = f"lers_bench_exchange_{args.users}"
-        admin = sa.create_engine(f"{args.postgres_server}/postgres", isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            exists = conn.execute(
-                sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
-            ).first()
-            if not exists:
-                conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        admin.dispose()
+        ensure_databases(args.postgres_server, name)
         targets.append(("PostgreSQL", f"{args.postgres_server}/{name}"))
 
     print(f"exchange: {args.users:,} users, {args.transfers_per_user} transfers per user")

@@ -219,7 +219,7 @@ def main() -> None:
     if args.backend:
         run_backend(args)
         return
-    from bench.resolution import build
+    from bench.resolution import build, ensure_databases
 
     bench = REPO / "var" / "bench"
     bench.mkdir(parents=True, exist_ok=True)
@@ -230,22 +230,8 @@ def main() -> None:
             "DATABASE_URL": f"sqlite:///{bench / f'lers-triage-{run_id}.sqlite3'}",
         }
     }
-    import sqlalchemy as sa
-
-    admin = None
     if not args.no_postgres:
-        admin = sa.create_engine(f"{PG}/postgres", isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            exchange = f"lers_bench_exchange_{args.users}"
-            if not conn.execute(
-                sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": exchange}
-            ).first():
-                conn.execute(sa.text(f'CREATE DATABASE "{exchange}"'))
-            if not conn.execute(
-                sa.text("SELECT 1 FROM pg_database WHERE datname = :n"),
-                {"n": f"lers_bench_triage_{run_id}"},
-            ).first():
-                conn.execute(sa.text(f'CREATE DATABASE "lers_bench_triage_{run_id}"'))
+        ensure_databases(PG, f"lers_bench_exchange_{args.users}", f"lers_bench_triage_{run_id}")
         backends["postgresql"] = {
             "EXCHANGE_DATABASE_URL": f"{PG}/lers_bench_exchange_{args.users}",
             "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/lers_bench_triage_{run_id}",
@@ -253,8 +239,6 @@ def main() -> None:
     for env in backends.values():
         build(env["EXCHANGE_DATABASE_URL"], args.users, 10, args.seed)
     print(f"\ntriage of one request on {args.users:,} users")
-    if admin is not None:
-        admin.dispose()
     if args.no_sqlite:
         backends.pop("sqlite")
     for backend, env in backends.items():

@@ -48,6 +48,29 @@ def canonical(
     ).encode("utf-8")
 
 
+# The stored fields the canonical form is made of, in the order ``canonical_row`` takes them.
+ROW_FIELDS = (
+    "seq", "occurred_at", "actor_id", "actor_label", "action", "object_type", "object_id",
+    "case_ref", "payload",
+)  # fmt: skip
+
+
+def canonical_row(row: tuple[Any, ...]) -> bytes:
+    """``canonical`` of a row read as ``values_list(*ROW_FIELDS)``."""
+    seq, at, actor_id, actor, action, otype, oid, case_ref, payload = row
+    return canonical(
+        seq=seq,
+        occurred_at=at,
+        actor_id=actor_id,
+        actor_label=actor,
+        action=action,
+        object_type=otype,
+        object_id=oid,
+        case_ref=case_ref,
+        payload=payload,
+    )
+
+
 def link(prev_hash: str, body: bytes, key: bytes | None = None) -> str:
     message = prev_hash.encode("ascii") + body
     if key:

@@ -27,7 +27,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lers.audit.chain import canonical
+from lers.audit.chain import ROW_FIELDS, canonical_row
 from lers.audit.merkle import (
     ProofError,
     Tree,
@@ -70,31 +70,10 @@ def _directory() -> Path:
     return Path(settings.LERS_AUDIT_CHECKPOINT_DIR)
 
 
-_FIELDS = (
-    "seq", "occurred_at", "actor_id", "actor_label", "action", "object_type", "object_id",
-    "case_ref", "payload",
-)  # fmt: skip
-
-
 def _bodies(rows: QuerySet[AuditEvent]) -> Iterator[tuple[int, bytes]]:
     """(seq, canonical JSON) of the events, in sequence order, streamed."""
-    for seq, at, actor_id, actor, action, otype, oid, case_ref, payload in (
-        rows.order_by("seq").values_list(*_FIELDS).iterator(chunk_size=5000)
-    ):
-        yield (
-            seq,
-            canonical(
-                seq=seq,
-                occurred_at=at,
-                actor_id=actor_id,
-                actor_label=actor,
-                action=action,
-                object_type=otype,
-                object_id=oid,
-                case_ref=case_ref,
-                payload=payload,
-            ),
-        )
+    for row in rows.order_by("seq").values_list(*ROW_FIELDS).iterator(chunk_size=5000):
+        yield row[0], canonical_row(row)
 
 
 def event_leaves(up_to: int | None = None) -> list[bytes]:

@@ -61,8 +61,8 @@ def root(leaves: Sequence[bytes]) -> bytes:
 
 class Tree:
     """Every level of the tree of ``leaves``, kept for many proofs: RFC 6962's tree is the
-    one where a level's last node, when it has no pair, goes up unchanged. A proof is then a
-    walk up the levels (log n), where ``inclusion_proof`` recomputes subtrees each time."""
+    one where a level's last node, when it has no pair, goes up unchanged. A proof (RFC 9162
+    section 2.1.3.1) is then a walk up the levels: log n steps, no subtree recomputed."""
 
     def __init__(self, leaves: Sequence[bytes]) -> None:
         self.levels: list[list[bytes]] = [list(leaves)]
@@ -91,19 +91,6 @@ class Tree:
                 path.append(level[sibling])
             index >>= 1
         return path
-
-
-def inclusion_proof(index: int, leaves: Sequence[bytes]) -> list[bytes]:
-    """The audit path of leaf ``index`` in the tree of ``leaves`` (RFC 9162 §2.1.3.1)."""
-    n = len(leaves)
-    if not 0 <= index < n:
-        raise ValueError(f"leaf {index} is not in a tree of {n}")
-    if n == 1:
-        return []
-    k = _split(n)
-    if index < k:
-        return [*inclusion_proof(index, leaves[:k]), root(leaves[k:])]
-    return [*inclusion_proof(index - k, leaves[k:]), root(leaves[:k])]
 
 
 def verify_inclusion(

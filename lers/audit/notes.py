@@ -45,6 +45,18 @@ def _check_name(name: str) -> str:
     return name
 
 
+def _key_parts(name: str, hash_hex: str, encoded: str, what: str) -> tuple[str, int, bytes]:
+    """The name, key hash and 32 key bytes of a key's text (``what``: signer or verifier)."""
+    try:
+        raw = base64.b64decode(encoded, validate=True)
+        key_hash = int(hash_hex, 16)
+    except ValueError:
+        raise NoteError(f"the {what} key's hash or key is not hex / base64") from None
+    if len(raw) != 33 or raw[0] != ED25519:
+        raise NoteError(f"the {what} key is not an Ed25519 key")
+    return _check_name(name), key_hash, raw[1:]
+
+
 @dataclass(frozen=True)
 class Verifier:
     name: str
@@ -56,17 +68,10 @@ class Verifier:
         parts = text.strip().split("+", 2)  # base64 may hold a "+" itself
         if len(parts) != 3:
             raise NoteError("a verifier key is <name>+<hash>+<key>")
-        name, hash_hex, encoded = parts
-        try:
-            raw = base64.b64decode(encoded, validate=True)
-            key_hash = int(hash_hex, 16)
-        except ValueError:
-            raise NoteError("the verifier key's hash or key is not hex / base64") from None
-        if len(raw) != 33 or raw[0] != ED25519:
-            raise NoteError("the verifier key is not an Ed25519 key")
-        if _key_hash(_check_name(name), raw[1:]) != key_hash:
+        name, key_hash, public = _key_parts(*parts, "verifier")
+        if _key_hash(name, public) != key_hash:
             raise NoteError("the verifier key's hash does not match its name and key")
-        return cls(name, key_hash, raw[1:])
+        return cls(name, key_hash, public)
 
     def __str__(self) -> str:
         key = base64.b64encode(bytes([ED25519]) + self.public).decode()
@@ -95,15 +100,8 @@ class Signer:
         parts = text.strip().split("+", 4)
         if len(parts) != 5 or parts[:2] != ["PRIVATE", "KEY"]:
             raise NoteError("a signer key is PRIVATE+KEY+<name>+<hash>+<key>")
-        name, hash_hex, encoded = parts[2:]
-        try:
-            raw = base64.b64decode(encoded, validate=True)
-            key_hash = int(hash_hex, 16)
-        except ValueError:
-            raise NoteError("the signer key's hash or key is not hex / base64") from None
-        if len(raw) != 33 or raw[0] != ED25519:
-            raise NoteError("the signer key is not an Ed25519 key")
-        signer = cls(_check_name(name), raw[1:])
+        name, key_hash, seed = _key_parts(*parts[2:], "signer")
+        signer = cls(name, seed)
         if signer.verifier.key_hash != key_hash:
             raise NoteError("the signer key's hash does not match its name and key")
         return signer

@@ -13,22 +13,10 @@ from typing import Any
 
 from django.db.models import Subquery
 
-from lers.audit.chain import GENESIS, canonical, chain_key, link
+from lers.audit.chain import GENESIS, ROW_FIELDS, canonical_row, chain_key, link
 from lers.audit.models import AuditEvent, AuditHead
 
-FIELDS = (
-    "seq",
-    "occurred_at",
-    "actor_id",
-    "actor_label",
-    "action",
-    "object_type",
-    "object_id",
-    "case_ref",
-    "payload",
-    "prev_hash",
-    "hash",
-)
+FIELDS = (*ROW_FIELDS, "prev_hash", "hash")
 
 
 @dataclass(frozen=True)
@@ -57,24 +45,14 @@ def verify_chain(*, chunk_size: int = 2000) -> Verdict:
     expected_seq = 1
     count = 0
     for row in _events(head_seq, chunk_size):
-        (seq, at, actor_id, actor, action, otype, oid, case_ref, payload, prev, digest) = row
+        seq, prev, digest = row[0], row[-2], row[-1]
         if seq != expected_seq:
             return Verdict(False, count, seq, f"expected event #{expected_seq}, found #{seq}")
         if prev != expected_prev:
             return Verdict(
                 False, count, seq, "previous-hash link does not match the event before it"
             )
-        body = canonical(
-            seq=seq,
-            occurred_at=at,
-            actor_id=actor_id,
-            actor_label=actor,
-            action=action,
-            object_type=otype,
-            object_id=oid,
-            case_ref=case_ref,
-            payload=payload,
-        )
+        body = canonical_row(row[:9])
         if link(prev, body, key) != digest:
             return Verdict(False, count, seq, "content does not match its hash (edited)")
         expected_prev = digest

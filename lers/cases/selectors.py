@@ -13,10 +13,12 @@ from django.db.models import (
     IntegerField,
     Min,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -440,3 +442,18 @@ def staff_colleagues(case: Case) -> QuerySet[User]:
         .distinct()
         .order_by("username")
     )
+
+
+def case_page_lists(case: Case, *, matches: bool = False) -> Case:
+    """The case, with what its pages list (officers with their users and agencies, targets,
+    services; with ``matches``, each target's candidate accounts, which staff see) read in one
+    query each, not once per row or per place a page lists them. ``case`` comes from the
+    reader's scoping selector."""
+    targets = Target.objects.order_by("pk")
+    prefetch_related_objects(
+        [case],
+        Prefetch("officers", queryset=Officer.objects.select_related("user", "agency")),
+        Prefetch("targets", queryset=targets.prefetch_related("matches") if matches else targets),
+        "services",
+    )
+    return case

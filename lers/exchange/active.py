@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from lers.exchange.mapping import MappingError, load_mapping
+from lers.exchange.name_index import NameIndex, index_ready, source_digest
 from lers.exchange.resolution import NameFinder
 from lers.exchange.source import DataSource
 
@@ -28,14 +29,10 @@ def _source(url: str, mapping_path: str) -> DataSource:
 
 def active_digest() -> str:
     """The active exchange, as the name index records which one it was built from."""
-    from lers.exchange.name_index import source_digest
-
     return source_digest(settings.LERS_EXCHANGE_DATABASE_URL, settings.LERS_EXCHANGE_MAPPING)
 
 
 def active_name_finder() -> NameFinder | None:
     """lers's name index when it holds the active exchange's names; None (names are then
     found by one scan of the KYC table) before its first refresh."""
-    from lers.exchange.name_index import NameIndex, index_ready
-
     return NameIndex() if index_ready(active_digest()) is not None else None

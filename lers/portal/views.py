@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, prefetch_related_objects
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,13 +15,13 @@ from django.views.decorators.http import require_POST
 
 from lers.actions.selectors import holds_of_case
 from lers.actions.services.consent import case_consent_set, consent_change_allowed
-from lers.agencies.models import Officer
 from lers.agencies.selectors import access_request_of
 from lers.cases.lifecycle import OPEN, State
 from lers.cases.models import Case
 from lers.cases.selectors import (
     OFFICER_ACTS,
     case_get_for_officer,
+    case_page_lists,
     document_get_for_officer,
     fee_notice_get_for_officer,
     follow_ups_for_officer,
@@ -93,11 +93,7 @@ def cases(request: HttpRequest) -> HttpResponse:
 def _page(
     request: HttpRequest, case: Case, *, status: int = 200, error: str = "", **forms: Any
 ) -> HttpResponse:
-    # What the page lists of the case, each in one query (not one per officer).
-    prefetch_related_objects(
-        [case], Prefetch("officers", queryset=Officer.objects.select_related("user")), "services"
-    )
-    context = case_context(case, request.user, staff=False)
+    context = case_context(case_page_lists(case), request.user, staff=False)
     # An agency admin reads every case of the agency but acts only on those they are on.
     on_case = officer_is_on_case(request.user, case)
     moves = {move["name"] for move in context["moves"]} if on_case else set()

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,10 +16,9 @@ from lers.accounts.models import Role
 from lers.accounts.roles import has_role, is_staff_member
 from lers.actions.selectors import case_actions
 from lers.actions.services.notices import notices_owed_before_disclosure
-from lers.agencies.models import Officer
 from lers.cases.jurisdiction import cross_border_of, cross_border_rule_applies
 from lers.cases.lifecycle import OPEN, UNDER_REVIEW, State
-from lers.cases.models import CallBack, Case, Deadline, Target
+from lers.cases.models import CallBack, Case, Deadline
 from lers.cases.permissions import Step, may, role_allows
 from lers.cases.selectors import (
     QUEUE_LABELS,
@@ -28,6 +27,7 @@ from lers.cases.selectors import (
     QueueOrder,
     approved_scope,
     case_get_for_staff,
+    case_page_lists,
     case_timeline,
     case_workers,
     cases_for_staff,
@@ -129,14 +129,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def _page(
     request: HttpRequest, case: Case, *, form: StaffMessageForm | None = None, status: int = 200
 ) -> HttpResponse:
-    # What the page lists several times (officers, targets and their accounts): one read each.
-    prefetch_related_objects(
-        [case],
-        Prefetch("officers", queryset=Officer.objects.select_related("user", "agency")),
-        Prefetch("targets", queryset=Target.objects.order_by("pk").prefetch_related("matches")),
-        "services",
-    )
-    context = case_context(case, request.user, staff=True)
+    context = case_context(case_page_lists(case, matches=True), request.user, staff=True)
     context["timeline"] = list(case_timeline(case))
     context["milestones"] = staff_milestones(case)
     context["message_form"] = form or StaffMessageForm()

@@ -12,7 +12,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from lers.audit.chain import GENESIS, canonical, chain_key, link
+from lers.audit.chain import GENESIS, ROW_FIELDS, canonical_row, chain_key, link
 from lers.audit.checkpoints import (
     CheckpointError,
     case_proof,
@@ -22,8 +22,8 @@ from lers.audit.checkpoints import (
 )
 from lers.audit.merkle import (
     ProofError,
+    Tree,
     consistency_proof,
-    inclusion_proof,
     leaf_hash,
     root,
     verify_consistency,
@@ -66,9 +66,11 @@ LEAVES = [leaf_hash(bytes([n])) for n in range(33)]
 
 def test_every_inclusion_proof_verifies_and_no_altered_one_does():
     for size in range(1, len(LEAVES) + 1):
-        top = root(LEAVES[:size])
+        tree = Tree(LEAVES[:size])
+        top = tree.root
+        assert top == root(LEAVES[:size])
         for index in range(size):
-            proof = inclusion_proof(index, LEAVES[:size])
+            proof = tree.proof(index)
             verify_inclusion(index, size, LEAVES[index], proof, top)
             with pytest.raises(ProofError):
                 verify_inclusion(index, size, leaf_hash(b"another"), proof, top)
@@ -151,18 +153,10 @@ def _recompute_from(seq: int) -> None:
     """What someone with the database (and the chain key, if it leaked) does after editing
     event ``seq``: recompute every later link, and the head, so the chain verifies."""
     key = chain_key()
-    rows = list(
-        AuditEvent.objects.order_by("seq").values_list(
-            "seq", "occurred_at", "actor_id", "actor_label", "action", "object_type",
-            "object_id", "case_ref", "payload",
-        )
-    )  # fmt: skip
+    rows = list(AuditEvent.objects.order_by("seq").values_list(*ROW_FIELDS))
     prev = GENESIS
-    for seq_, at, actor_id, actor, action, otype, oid, case_ref, payload in rows:
-        body = canonical(
-            seq=seq_, occurred_at=at, actor_id=actor_id, actor_label=actor, action=action,
-            object_type=otype, object_id=oid, case_ref=case_ref, payload=payload,
-        )  # fmt: skip
+    for row in rows:
+        seq_, body = row[0], canonical_row(row)
         digest = link(prev, body, key)
         if seq_ >= seq:
             _tamper(
