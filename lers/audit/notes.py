@@ -68,7 +68,7 @@ class Verifier:
         parts = text.strip().split("+", 2)  # base64 may hold a "+" itself
         if len(parts) != 3:
             raise NoteError("a verifier key is <name>+<hash>+<key>")
-        name, key_hash, public = _key_parts(*parts, "verifier")
+        name, key_hash, public = _key_parts(parts[0], parts[1], parts[2], "verifier")
         if _key_hash(name, public) != key_hash:
             raise NoteError("the verifier key's hash does not match its name and key")
         return cls(name, key_hash, public)
@@ -100,7 +100,7 @@ class Signer:
         parts = text.strip().split("+", 4)
         if len(parts) != 5 or parts[:2] != ["PRIVATE", "KEY"]:
             raise NoteError("a signer key is PRIVATE+KEY+<name>+<hash>+<key>")
-        name, key_hash, seed = _key_parts(*parts[2:], "signer")
+        name, key_hash, seed = _key_parts(parts[2], parts[3], parts[4], "signer")
         signer = cls(name, seed)
         if signer.verifier.key_hash != key_hash:
             raise NoteError("the signer key's hash does not match its name and key")
