@@ -17,7 +17,7 @@ key, so recomputing the links changes nothing the checkpoints hold.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -211,9 +211,10 @@ def checkpoint_check() -> CheckpointCheck | None:
     return CheckpointCheck(True, consistent, point, path)
 
 
-def case_proof(case_ref: str) -> bytes:
-    """The audit events of a case with their inclusion proofs against a checkpoint signed
-    now (what a production carries, and ``lers audit prove`` prints)."""
+def case_proof(case_ref: str, *, actions: Collection[str] | None = None) -> bytes:
+    """The audit events of a case (those of ``actions`` only, when given) with their
+    inclusion proofs against a checkpoint signed now (what a production carries, and ``lers
+    audit prove`` prints)."""
     path = checkpoint_make()
     note = path.read_text(encoding="utf-8")
     key = signer()
@@ -222,6 +223,8 @@ def case_proof(case_ref: str) -> bytes:
     leaves = event_leaves(point.size)
     tree = Tree(leaves)
     rows = AuditEvent.objects.filter(case_ref=case_ref, seq__lte=point.size)
+    if actions is not None:
+        rows = rows.filter(action__in=list(actions))
     events = [(seq, body, tree.proof(seq - 1)) for seq, body in _bodies(rows)]
     return proof_bundle(note, events)
 

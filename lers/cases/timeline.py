@@ -59,6 +59,10 @@ MILESTONES: dict[str, tuple[Promise, Promise | None]] = {
 }
 
 
+# What the agency is told of: the only events a production proves to it (issue 19.4).
+AGENCY_MILESTONES = frozenset(action for action, (_s, told) in MILESTONES.items() if told)
+
+
 @dataclass(frozen=True)
 class Milestone:
     at: dt.datetime

@@ -39,6 +39,7 @@ from lers.cases.permissions import Step, require, require_second_person
 from lers.cases.scope import Reach, approved_reach
 from lers.cases.services.access import lock_case, require_officer_on_case
 from lers.cases.services.verification import callback_before, callback_verified
+from lers.cases.timeline import AGENCY_MILESTONES
 from lers.core.errors import GuardFailed, IllegalTransition, NotFound
 from lers.core.mail import mail_render, mail_send
 from lers.core.policy import active_policy
@@ -197,8 +198,14 @@ def _build(production: Production, case: Case) -> None:
         prepared_by=str(production.created_by),
     )
     disclosure = policy.disclosure
-    # Where checkpoints are signed, the package proves its case's audit trail (issue 19).
-    extra = [(PROOF_FILE, case_proof(case.reference))] if checkpoint_signer() else []
+    # Where checkpoints are signed, the package proves its case's audit trail (issue 19): the
+    # milestones the agency is told of, not the exchange's internal events (its lookups name
+    # other accounts).
+    extra = (
+        [(PROOF_FILE, case_proof(case.reference, actions=AGENCY_MILESTONES))]
+        if checkpoint_signer()
+        else []
+    )
     with tempfile.TemporaryDirectory(prefix="lers-production-") as work:
         built = build_archive(
             source,

@@ -360,6 +360,7 @@ def test_a_package_proves_its_cases_audit_trail_where_checkpoints_are_signed(
     verifier key alone."""
     from lers.audit.notes import Signer
     from lers.audit.proofs import proof_check
+    from lers.cases.timeline import AGENCY_MILESTONES
 
     key = Signer.generate("lers.test/audit")
     settings.LERS_AUDIT_SIGNING_KEY = str(key)
@@ -372,4 +373,6 @@ def test_a_package_proves_its_cases_audit_trail_where_checkpoints_are_signed(
     checked = proof_check(files["audit-proof.json"], key.verifier)
     actions = [e["action"] for e in checked.events]
     assert "case.submit" in actions and "case.approve" in actions, actions
+    # only what the agency is told of: no lookup naming other accounts, no internal step
+    assert set(actions) <= AGENCY_MILESTONES and "exchange.lookup" not in actions
     assert {e["case"] for e in checked.events} == {subject_case.reference}
